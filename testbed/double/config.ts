@@ -1,0 +1,69 @@
+export interface ObjectStoreConfig {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKey: string;
+  secretKey: string;
+}
+
+export interface RateLimitConfig {
+  perSec: number;
+  maxBurst: number;
+}
+
+export interface DoubleConfig {
+  nodeId: string;
+  listenHost: string;
+  listenPort: number;
+  metricsHost?: string;
+  metricsPort?: number;
+  databaseUrl: string;
+  replicaUrl?: string;
+  objectStore?: ObjectStoreConfig;
+  rateLimit?: RateLimitConfig;
+  /** Mattermost's server version, e.g. "10.5.0"; also sent as X-Version-Id. */
+  version: string;
+  versionId: string;
+  maxRequestBodyBytes: number;
+  maxFileSizeBytes: number;
+  queryTimeoutMs: number;
+  dbMaxConnections: number;
+  websocket: {
+    authTimeoutMs: number;
+    pingIntervalMs: number;
+    replayBufferSize: number;
+    deadConnectionTtlMs: number;
+  };
+  /**
+   * Deliberately unsafe behaviour, used only to prove that mmdrill's audits catch it:
+   * `ack-before-commit` answers 201 for a post before its transaction commits.
+   */
+  unsafe: Set<'ack-before-commit' | 'drop-events'>;
+}
+
+export const DEFAULT_VERSION = '10.5.0';
+
+export function defaultConfig(
+  overrides: Partial<DoubleConfig> & Pick<DoubleConfig, 'databaseUrl'>,
+): DoubleConfig {
+  const version = overrides.version ?? DEFAULT_VERSION;
+  return {
+    nodeId: 'n1',
+    listenHost: '127.0.0.1',
+    listenPort: 8065,
+    version,
+    versionId: `${version}.${version}.double.false`,
+    maxRequestBodyBytes: 1 << 20,
+    maxFileSizeBytes: 100 << 20,
+    queryTimeoutMs: 30_000,
+    dbMaxConnections: 20,
+    websocket: {
+      authTimeoutMs: 5_000,
+      pingIntervalMs: 60_000,
+      replayBufferSize: 128,
+      deadConnectionTtlMs: 5 * 60_000,
+    },
+    unsafe: new Set(),
+    ...overrides,
+  };
+}

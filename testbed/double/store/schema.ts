@@ -1,0 +1,186 @@
+import type pg from 'pg';
+
+// The double's tables. Column names follow Mattermost's wire fields so rows map to JSON directly.
+// Several nodes may start at once against one database: creation runs under an advisory lock.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS users (
+  id text PRIMARY KEY,
+  username text NOT NULL UNIQUE,
+  email text NOT NULL UNIQUE,
+  password_hash text NOT NULL,
+  nickname text NOT NULL DEFAULT '',
+  first_name text NOT NULL DEFAULT '',
+  last_name text NOT NULL DEFAULT '',
+  position text NOT NULL DEFAULT '',
+  roles text NOT NULL,
+  locale text NOT NULL DEFAULT 'en',
+  create_at bigint NOT NULL,
+  update_at bigint NOT NULL,
+  delete_at bigint NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS users_search ON users (lower(username) text_pattern_ops);
+
+CREATE TABLE IF NOT EXISTS sessions (
+  token text PRIMARY KEY,
+  id text NOT NULL UNIQUE,
+  user_id text NOT NULL REFERENCES users(id),
+  roles text NOT NULL,
+  create_at bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  last_activity_at bigint NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS teams (
+  id text PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  display_name text NOT NULL,
+  description text NOT NULL DEFAULT '',
+  email text NOT NULL DEFAULT '',
+  type text NOT NULL,
+  invite_id text NOT NULL,
+  allow_open_invite boolean NOT NULL DEFAULT false,
+  create_at bigint NOT NULL,
+  update_at bigint NOT NULL,
+  delete_at bigint NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS team_members (
+  team_id text NOT NULL REFERENCES teams(id),
+  user_id text NOT NULL REFERENCES users(id),
+  roles text NOT NULL DEFAULT '',
+  scheme_admin boolean NOT NULL DEFAULT false,
+  delete_at bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (team_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS team_members_user ON team_members (user_id);
+
+CREATE TABLE IF NOT EXISTS channels (
+  id text PRIMARY KEY,
+  team_id text NOT NULL DEFAULT '',
+  type text NOT NULL,
+  name text NOT NULL,
+  display_name text NOT NULL DEFAULT '',
+  header text NOT NULL DEFAULT '',
+  purpose text NOT NULL DEFAULT '',
+  creator_id text NOT NULL DEFAULT '',
+  create_at bigint NOT NULL,
+  update_at bigint NOT NULL,
+  delete_at bigint NOT NULL DEFAULT 0,
+  last_post_at bigint NOT NULL DEFAULT 0,
+  last_root_post_at bigint NOT NULL DEFAULT 0,
+  total_msg_count bigint NOT NULL DEFAULT 0,
+  total_msg_count_root bigint NOT NULL DEFAULT 0,
+  UNIQUE (team_id, name)
+);
+
+CREATE TABLE IF NOT EXISTS channel_members (
+  channel_id text NOT NULL REFERENCES channels(id),
+  user_id text NOT NULL REFERENCES users(id),
+  roles text NOT NULL DEFAULT '',
+  scheme_admin boolean NOT NULL DEFAULT false,
+  last_viewed_at bigint NOT NULL DEFAULT 0,
+  msg_count bigint NOT NULL DEFAULT 0,
+  msg_count_root bigint NOT NULL DEFAULT 0,
+  mention_count bigint NOT NULL DEFAULT 0,
+  last_update_at bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (channel_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS channel_members_user ON channel_members (user_id);
+
+CREATE TABLE IF NOT EXISTS posts (
+  id text PRIMARY KEY,
+  channel_id text NOT NULL REFERENCES channels(id),
+  user_id text NOT NULL,
+  root_id text NOT NULL DEFAULT '',
+  message text NOT NULL DEFAULT '',
+  type text NOT NULL DEFAULT '',
+  props jsonb NOT NULL DEFAULT '{}',
+  hashtags text NOT NULL DEFAULT '',
+  file_ids jsonb NOT NULL DEFAULT '[]',
+  is_pinned boolean NOT NULL DEFAULT false,
+  create_at bigint NOT NULL,
+  update_at bigint NOT NULL,
+  edit_at bigint NOT NULL DEFAULT 0,
+  delete_at bigint NOT NULL DEFAULT 0,
+  message_tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', message)) STORED
+);
+CREATE INDEX IF NOT EXISTS posts_channel_create ON posts (channel_id, create_at DESC);
+CREATE INDEX IF NOT EXISTS posts_root ON posts (root_id) WHERE root_id <> '';
+CREATE INDEX IF NOT EXISTS posts_update ON posts (channel_id, update_at);
+CREATE INDEX IF NOT EXISTS posts_tsv ON posts USING gin (message_tsv);
+
+CREATE TABLE IF NOT EXISTS threads (
+  post_id text PRIMARY KEY,
+  channel_id text NOT NULL,
+  reply_count bigint NOT NULL DEFAULT 0,
+  last_reply_at bigint NOT NULL DEFAULT 0,
+  participants jsonb NOT NULL DEFAULT '[]'
+);
+
+CREATE TABLE IF NOT EXISTS thread_memberships (
+  post_id text NOT NULL,
+  user_id text NOT NULL,
+  following boolean NOT NULL DEFAULT true,
+  last_viewed bigint NOT NULL DEFAULT 0,
+  last_updated bigint NOT NULL DEFAULT 0,
+  unread_mentions bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (post_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS thread_memberships_user ON thread_memberships (user_id);
+
+CREATE TABLE IF NOT EXISTS reactions (
+  user_id text NOT NULL,
+  post_id text NOT NULL,
+  emoji_name text NOT NULL,
+  channel_id text NOT NULL,
+  create_at bigint NOT NULL,
+  PRIMARY KEY (post_id, user_id, emoji_name)
+);
+
+CREATE TABLE IF NOT EXISTS file_infos (
+  id text PRIMARY KEY,
+  creator_id text NOT NULL,
+  channel_id text NOT NULL,
+  post_id text NOT NULL DEFAULT '',
+  path text NOT NULL,
+  name text NOT NULL,
+  extension text NOT NULL DEFAULT '',
+  size bigint NOT NULL,
+  mime_type text NOT NULL DEFAULT '',
+  create_at bigint NOT NULL,
+  update_at bigint NOT NULL,
+  delete_at bigint NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS statuses (
+  user_id text PRIMARY KEY,
+  status text NOT NULL,
+  manual boolean NOT NULL DEFAULT false,
+  last_activity_at bigint NOT NULL,
+  dnd_end_time bigint NOT NULL DEFAULT 0
+);
+
+-- Cluster messages too large for a NOTIFY payload (8000 bytes) are parked here and the
+-- notification carries only the row id.
+CREATE TABLE IF NOT EXISTS cluster_messages (
+  id bigserial PRIMARY KEY,
+  payload text NOT NULL,
+  create_at bigint NOT NULL
+);
+`;
+
+const SCHEMA_LOCK_KEY = 7_366_510_001;
+
+export async function ensureSchema(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK_KEY]);
+    try {
+      await client.query(SCHEMA);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK_KEY]);
+    }
+  } finally {
+    client.release();
+  }
+}
