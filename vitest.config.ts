@@ -8,5 +8,12 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: false,
     reporters: ['default'],
+    // The official WebSocketClient narrates every connect and close on the console; keep test
+    // output readable by dropping exactly those lines.
+    onConsoleLog(log) {
+      return !/^(websocket |got connection id|ping received|missed websocket event|long timeout|network (online|offline))/.test(
+        log,
+      );
+    },
   },
 });

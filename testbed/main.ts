@@ -66,6 +66,7 @@ const program = new Command('mm-double')
   .option('--ws-replay-buffer <events>', 'events kept per WebSocket connection for replay', positiveInt, 128)
   .option('--ws-dead-ttl <ms>', 'how long a closed connection can be resumed', positiveInt, 300_000)
   .option('--ws-auth-timeout <ms>', 'close unauthenticated sockets after this long', positiveInt, 5_000)
+  .option('--ws-ping-interval <ms>', 'protocol-level ping interval', positiveInt, 60_000)
   .option(
     '--unsafe <modes>',
     `deliberately unsafe behaviour for audit tests: ${UNSAFE_MODES.join(', ')}`,
@@ -124,6 +125,7 @@ const config: DoubleConfig = {
     replayBufferSize: opts.wsReplayBuffer,
     deadConnectionTtlMs: opts.wsDeadTtl,
     authTimeoutMs: opts.wsAuthTimeout,
+    pingIntervalMs: opts.wsPingInterval,
   },
   unsafe: opts.unsafe ?? new Set(),
 };

@@ -167,6 +167,26 @@ CREATE TABLE IF NOT EXISTS cluster_messages (
   payload text NOT NULL,
   create_at bigint NOT NULL
 );
+
+-- Posts, threads, files and drafts: edit history copies point at the edited post through
+-- original_id (Mattermost keeps the old version as a deleted post).
+ALTER TABLE posts ADD COLUMN IF NOT EXISTS original_id text NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS file_infos_post ON file_infos (post_id) WHERE post_id <> '';
+CREATE INDEX IF NOT EXISTS reactions_post ON reactions (post_id, create_at);
+CREATE INDEX IF NOT EXISTS threads_last_reply ON threads (last_reply_at DESC);
+
+CREATE TABLE IF NOT EXISTS drafts (
+  user_id text NOT NULL,
+  channel_id text NOT NULL,
+  root_id text NOT NULL DEFAULT '',
+  message text NOT NULL DEFAULT '',
+  props jsonb NOT NULL DEFAULT '{}',
+  file_ids jsonb NOT NULL DEFAULT '[]',
+  create_at bigint NOT NULL,
+  update_at bigint NOT NULL,
+  delete_at bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_id, channel_id, root_id)
+);
 `;
 
 const SCHEMA_LOCK_KEY = 7_366_510_001;
