@@ -132,11 +132,11 @@ export class DoubleAppNode {
     return this.process?.kill();
   }
 
-  freeze(): void {
-    this.process?.freeze();
+  async freeze(): Promise<void> {
+    await this.process?.freeze();
   }
 
-  thaw(): void {
-    this.process?.thaw();
+  async thaw(): Promise<void> {
+    await this.process?.thaw();
   }
 }

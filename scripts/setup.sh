@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Installs what the `native` stack provider runs, on Debian 12: PostgreSQL and NGINX from the OS
+# packages, Toxiproxy and versitygw built with `go install`. Idempotent: it only installs what
+# is missing, runs `apt-get update` at most once, and then prints what is present.
+# Run as root, or as a user with sudo (apt only; `go install` runs as the calling user).
+set -euo pipefail
+
+TOXIPROXY_MODULE=github.com/Shopify/toxiproxy/v2
+TOXIPROXY_VERSION=v2.12.0
+VERSITYGW_MODULE=github.com/versity/versitygw
+VERSITYGW_VERSION=v1.8.0
+
+log() { printf '[setup] %s\n' "$*"; }
+die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+
+if [[ $(id -u) -eq 0 ]]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO=(sudo --non-interactive)
+else
+  SUDO=()
+fi
+
+postgres_bin_dir() {
+  local dir
+  dir=$({ find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null || true; } | sort -V | tail -n 1)
+  [[ -n $dir && -x $dir/postgres && -x $dir/initdb ]] && printf '%s\n' "$dir"
+}
+
+nginx_path() {
+  command -v nginx 2>/dev/null || { [[ -x /usr/sbin/nginx ]] && printf '/usr/sbin/nginx\n'; }
+}
+
+# --- OS packages -------------------------------------------------------------------------------
+missing_packages=()
+postgres_bin_dir >/dev/null || missing_packages+=(postgresql)
+nginx_path >/dev/null || missing_packages+=(nginx-light)
+
+if ((${#missing_packages[@]} > 0)); then
+  command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install ${missing_packages[*]} by hand"
+  if [[ $(id -u) -ne 0 && ${#SUDO[@]} -eq 0 ]]; then
+    die "not root and no sudo: install ${missing_packages[*]} as root"
+  fi
+  log "installing ${missing_packages[*]}"
+  # Package scripts must not start the system services: we run private instances only, and the
+  # nginx service cannot start here (the postinst would fail the install). policy-rc.d exit 101
+  # tells invoke-rc.d "not allowed"; ours is removed again unless one was there before.
+  policy=/usr/sbin/policy-rc.d
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "$policy" >/dev/null
+    "${SUDO[@]}" chmod 0755 "$policy"
+    trap '"${SUDO[@]}" rm -f "$policy"' EXIT
+  fi
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    "${missing_packages[@]}"
+else
+  log 'OS packages present: nothing to install'
+fi
+
+# --- Go-built servers --------------------------------------------------------------------------
+# Installed version of a go-installed binary's main module, e.g. v2.12.0 (empty if unknown).
+module_version() {
+  go version -m "$1" 2>/dev/null | awk '$1 == "mod" { print $3; exit }'
+}
+
+go_install() {
+  local binary=$1 package=$2 version=$3
+  local path
+  path="$GOBIN_DIR/$binary"
+  if [[ -x $path && $(module_version "$path") == "$version" ]]; then
+    log "$binary $version present"
+    return
+  fi
+  log "go install $package@$version"
+  go install "$package@$version"
+}
+
+if command -v go >/dev/null 2>&1; then
+  GOBIN_DIR=$(go env GOBIN)
+  [[ -n $GOBIN_DIR ]] || GOBIN_DIR="$(go env GOPATH | cut -d: -f1)/bin"
+  go_install server "$TOXIPROXY_MODULE/cmd/server" "$TOXIPROXY_VERSION"
+  go_install versitygw "$VERSITYGW_MODULE/cmd/versitygw" "$VERSITYGW_VERSION"
+else
+  GOBIN_DIR="${GOBIN:-${GOPATH:-$HOME/go}/bin}"
+  if [[ ! -x $GOBIN_DIR/server || ! -x $GOBIN_DIR/versitygw ]]; then
+    die "Go is not installed: Toxiproxy and versitygw are built with 'go install' (versitygw v1.8.0 needs Go >= 1.25: https://go.dev/dl/)"
+  fi
+  log "Go not installed; using prebuilt binaries in $GOBIN_DIR"
+fi
+
+# --- Report ------------------------------------------------------------------------------------
+pg_dir=$(postgres_bin_dir) || die 'PostgreSQL server binaries still missing'
+nginx_bin=$(nginx_path) || die 'nginx still missing'
+log "postgres   $pg_dir/postgres ($("$pg_dir/postgres" --version))"
+log "nginx      $nginx_bin ($("$nginx_bin" -v 2>&1))"
+log "toxiproxy  $GOBIN_DIR/server ($(module_version "$GOBIN_DIR/server" || true))"
+log "versitygw  $GOBIN_DIR/versitygw ($(module_version "$GOBIN_DIR/versitygw" || true))"
+if [[ $(id -u) -eq 0 ]] && ! id -u postgres >/dev/null 2>&1; then
+  die "OS user 'postgres' missing (PostgreSQL refuses to run as root; the postgresql package creates it)"
+fi

@@ -1,0 +1,25 @@
+import { Command, CommanderError } from 'commander';
+import { registerDoubleCommand } from './commands/double.js';
+import { ExitCode, UsageError } from './exit-codes.js';
+
+const program = new Command('mmdrill')
+  .description('Load and resilience drills for self-hosted Mattermost')
+  .version('0.1.0')
+  .showHelpAfterError('(run mmdrill --help for usage)')
+  .exitOverride();
+
+registerDoubleCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  } else if (err instanceof UsageError) {
+    process.stderr.write(`mmdrill: ${err.message}\n`);
+    process.exitCode = ExitCode.usage;
+  } else {
+    process.stderr.write(`mmdrill: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = ExitCode.internalError;
+  }
+}

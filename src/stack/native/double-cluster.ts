@@ -1,0 +1,106 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DoubleAppNode } from './double-node.js';
+import { VersityGateway } from './object-store.js';
+import { PostgresCluster } from './postgres.js';
+import { createRunDir } from './run-dir.js';
+
+export interface DoubleClusterOptions {
+  nodes?: number;
+  replica?: boolean;
+  objectStore?: boolean;
+  /** Extra `mm-double` flags for every node. */
+  args?: string[];
+}
+
+export interface DoubleCluster {
+  /** Node 1's base URL. */
+  url: string;
+  nodes: DoubleAppNode[];
+  postgres: PostgresCluster;
+  replica: PostgresCluster | null;
+  objectStore: VersityGateway | null;
+  runDir: string;
+  stopNode(i: number): Promise<void>;
+  killNode(i: number): Promise<void>;
+  startNode(i: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The app tier's own back end without the network in front: real PostgreSQL (+ streaming
+ * replica), a real S3 server (versitygw) and N nodes of the test double, each its own process
+ * started from dist/testbed/main.js. Used by the double's tests and benchmark; the native stack
+ * provider adds Toxiproxy and NGINX around the same parts.
+ */
+export async function startDoubleCluster(options: DoubleClusterOptions = {}): Promise<DoubleCluster> {
+  const runDir = await createRunDir('mmdrill-double-');
+  const started: { kill(): Promise<unknown> }[] = [];
+  try {
+    const postgres = new PostgresCluster({ dir: join(runDir, 'pg-primary'), name: 'postgres-primary' });
+    started.push(postgres);
+    await postgres.init();
+    await postgres.start();
+    await postgres.createDatabase('mattermost');
+    let replica: PostgresCluster | null = null;
+    if (options.replica) {
+      replica = await postgres.createReplica({ dir: join(runDir, 'pg-replica'), name: 'postgres-replica' });
+      started.push(replica);
+      await replica.start();
+    }
+    let objectStore: VersityGateway | null = null;
+    if (options.objectStore ?? true) {
+      objectStore = new VersityGateway({ dir: join(runDir, 's3'), bucket: 'mattermost' });
+      started.push(objectStore);
+      await objectStore.start();
+    }
+    const nodes = Array.from(
+      { length: options.nodes ?? 1 },
+      (_, i) =>
+        new DoubleAppNode({
+          dir: runDir,
+          nodeId: `n${i + 1}`,
+          databaseUrl: postgres.url('mattermost'),
+          replicaUrl: replica?.url('mattermost'),
+          objectStore: objectStore
+            ? {
+                endpoint: objectStore.endpoint,
+                bucket: objectStore.bucket,
+                region: objectStore.region,
+                accessKey: objectStore.accessKey,
+                secretKey: objectStore.secretKey,
+              }
+            : undefined,
+          extraArgs: options.args,
+        }),
+    );
+    started.push(...nodes);
+    // The first node creates the schema; the others then start in parallel.
+    await nodes[0]!.start();
+    await Promise.all(nodes.slice(1).map((n) => n.start()));
+    const node = (i: number) => {
+      const n = nodes[i];
+      if (!n) throw new Error(`no node ${i}`);
+      return n;
+    };
+    return {
+      url: nodes[0]!.url,
+      nodes,
+      postgres,
+      replica,
+      objectStore,
+      runDir,
+      stopNode: async (i) => void (await node(i).stop()),
+      killNode: async (i) => void (await node(i).kill()),
+      startNode: async (i) => void (await node(i).start()),
+      stop: async () => {
+        await Promise.allSettled(nodes.map((n) => n.stop({ timeoutMs: 5_000 })));
+        await Promise.allSettled([replica?.stop(), objectStore?.stop(), postgres.stop()]);
+        if (!process.env.MMDRILL_KEEP_RUN_DIRS) await rm(runDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await Promise.allSettled(started.map((c) => c.kill()));
+    throw err;
+  }
+}
