@@ -44,7 +44,7 @@ const program = new Command('mm-double')
   .description(
     'Mattermost test double: one app node speaking Mattermost API v4 and WebSocket on PostgreSQL and S3',
   )
-  .option('--listen <host:port>', 'API and WebSocket listener', hostPort, { host: '127.0.0.1', port: 8065 })
+  .option('--listen <host:port>', 'API and WebSocket listener', '127.0.0.1:8065')
   .option(
     '--database-url <url>',
     'PostgreSQL primary (env MM_SQLSETTINGS_DATASOURCE)',
@@ -76,7 +76,7 @@ const program = new Command('mm-double')
     'after',
     '\nS3 credentials come from MM_FILESETTINGS_AMAZONS3ACCESSKEYID and MM_FILESETTINGS_AMAZONS3SECRETACCESSKEY\n(never from the command line). SIGTERM or SIGINT stops the node gracefully.',
   )
-  .showHelpAfterError()
+  .showHelpAfterError('(run mm-double --help for the options)')
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 program.parse();
@@ -107,12 +107,18 @@ if (opts.s3Endpoint) {
   };
 }
 
+let listen: { host: string; port: number };
+try {
+  listen = hostPort(String(opts.listen));
+} catch (err) {
+  usage(`--listen: ${(err as Error).message}`);
+}
 const base = defaultConfig({ databaseUrl: opts.databaseUrl });
 const config: DoubleConfig = {
   ...base,
   nodeId: opts.nodeId,
-  listenHost: opts.listen.host,
-  listenPort: opts.listen.port,
+  listenHost: listen.host,
+  listenPort: listen.port,
   metricsHost: opts.metricsListen?.host,
   metricsPort: opts.metricsListen?.port,
   replicaUrl: opts.replicaUrl || undefined,
