@@ -1,36 +1,8 @@
-// Mattermost's own JS client, set up for Node 20: the judge of the test double's fidelity.
-
-import mattermostClient from '@mattermost/client';
+// Mattermost's own JS client: the judge of the test double's fidelity.
 import type { UserProfile } from '@mattermost/types/users';
-import { WebSocket } from 'ws';
+import { type Client4, newClient } from '../../src/mattermost/official-client.js';
 
-export const { Client4, WebSocketClient, ClientError } = mattermostClient;
-export type Client4 = InstanceType<typeof Client4>;
-export type WebSocketClient = InstanceType<typeof WebSocketClient>;
-
-// Node 20 has neither a global WebSocket (the client also reads WebSocket.OPEN) nor CloseEvent.
-if (!('WebSocket' in globalThis)) Object.assign(globalThis, { WebSocket });
-if (!('CloseEvent' in globalThis)) {
-  class CloseEventPolyfill extends Event {
-    readonly code: number;
-    readonly reason: string;
-    readonly wasClean: boolean;
-    constructor(type: string, init: { code?: number; reason?: string; wasClean?: boolean } = {}) {
-      super(type);
-      this.code = init.code ?? 0;
-      this.reason = init.reason ?? '';
-      this.wasClean = init.wasClean ?? false;
-    }
-  }
-  Object.assign(globalThis, { CloseEvent: CloseEventPolyfill });
-}
-
-export function newClient(url: string, token?: string): Client4 {
-  const client = new Client4();
-  client.setUrl(url);
-  if (token) client.setToken(token);
-  return client;
-}
+export { Client4, ClientError, newClient, WebSocketClient } from '../../src/mattermost/official-client.js';
 
 export const DEFAULT_PASSWORD = 'Passw0rd-double';
 
