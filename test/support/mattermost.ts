@@ -29,3 +29,25 @@ export async function logIn(url: string, username: string, password = DEFAULT_PA
   await client.login(username, password);
   return client;
 }
+
+export interface RawAnswer {
+  response: Response;
+  headers: Headers;
+  data: unknown;
+}
+
+/**
+ * A request through Client4's own fetch path (its auth and headers, its parsing by exact
+ * Content-Type), returning whatever status came back. Client4 keeps this method private in its
+ * types; it is the path every public method uses.
+ */
+export function rawRequest(
+  client: Client4,
+  url: string,
+  options: { method: string; body?: string; headers?: Record<string, string> },
+): Promise<RawAnswer> {
+  const withResponse = (
+    client as unknown as { doFetchWithResponse: (u: string, o: object) => Promise<RawAnswer> }
+  ).doFetchWithResponse;
+  return withResponse(url, { ...options, ignoreStatus: true });
+}

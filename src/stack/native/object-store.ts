@@ -7,6 +7,10 @@ import { assertPortFree, freePort, LOOPBACK } from './ports.js';
 import { ManagedProcess, type ProcessExit } from './process.js';
 import { Wait } from './wait.js';
 
+// AWS SDK releases after January 2027 will need Node 22; the ones this project pins run on
+// Node 20 and would otherwise print a warning into every log (docs/dependencies.md).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export interface VersityGatewayOptions {
   /** Run directory; holds data/ (one sub-directory per bucket) and versitygw.log. */
   dir: string;

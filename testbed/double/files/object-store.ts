@@ -1,6 +1,10 @@
 import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStoreConfig } from '../config.js';
 
+// AWS SDK releases after January 2027 will need Node 22; the ones this project pins run on
+// Node 20 and would otherwise print a warning into every log (docs/dependencies.md).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** The S3-compatible file store, as Mattermost's FileSettings.DriverName=amazons3 uses it. */
 export class ObjectStore {
   private readonly client: S3Client;

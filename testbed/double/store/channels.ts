@@ -1,4 +1,5 @@
 import { AppError, forbidden } from '../http/errors.js';
+import { newId } from '../model/ids.js';
 import type { Channel, ChannelMember, ChannelType } from '../model/types.js';
 import type { Database, Queryable } from './db.js';
 
@@ -132,4 +133,97 @@ export async function channelMemberIds(db: Database, channelId: string): Promise
     [channelId],
   );
   return rows.map((r) => r.user_id);
+}
+
+// --- Channel creation and membership (teams/channels work) ---
+
+/** Mattermost reports scheme roles in `roles`: every member is channel_user, admins add channel_admin. */
+export function channelMemberRoles(admin: boolean): string {
+  return admin ? 'channel_user channel_admin' : 'channel_user';
+}
+
+export interface NewChannel {
+  team_id: string;
+  type: ChannelType;
+  name: string;
+  display_name: string;
+  creator_id: string;
+  header?: string;
+  purpose?: string;
+  now: number;
+}
+
+/**
+ * Inserts a channel; returns null when (team_id, name) is taken. The unique index decides, so
+ * concurrent creations of one name (or of one DM) cannot both succeed.
+ */
+export async function insertChannel(client: Queryable, channel: NewChannel): Promise<ChannelRow | null> {
+  const { rows } = await client.query<ChannelRow>(
+    `INSERT INTO channels (id, team_id, type, name, display_name, header, purpose, creator_id, create_at, update_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9)
+     ON CONFLICT (team_id, name) DO NOTHING RETURNING ${CHANNEL_COLUMNS}`,
+    [
+      newId(),
+      channel.team_id,
+      channel.type,
+      channel.name,
+      channel.display_name,
+      channel.header ?? '',
+      channel.purpose ?? '',
+      channel.creator_id,
+      channel.now,
+    ],
+  );
+  return rows[0] ?? null;
+}
+
+export async function getChannelByName(
+  db: Database,
+  teamId: string,
+  name: string,
+  client?: Queryable,
+): Promise<ChannelRow | null> {
+  const sql = `SELECT ${CHANNEL_COLUMNS} FROM channels WHERE team_id = $1 AND name = $2`;
+  const { rows } = client
+    ? await client.query<ChannelRow>(sql, [teamId, name])
+    : await db.read<ChannelRow>('ChannelStore.GetByName', sql, [teamId, name]);
+  return rows[0] ?? null;
+}
+
+export async function getChannelMember(
+  db: Database,
+  channelId: string,
+  userId: string,
+): Promise<ChannelMemberRow | null> {
+  const { rows } = await db.read<ChannelMemberRow>(
+    'ChannelStore.GetMember',
+    `SELECT ${CHANNEL_MEMBER_COLUMNS} FROM channel_members WHERE channel_id = $1 AND user_id = $2`,
+    [channelId, userId],
+  );
+  return rows[0] ?? null;
+}
+
+export function channelMemberNotFound(channelId: string, userId: string): AppError {
+  return new AppError(
+    'app.channel.get_member.missing.app_error',
+    'No channel member found for that user ID and channel ID.',
+    404,
+    `channel_id=${channelId}, user_id=${userId}`,
+  );
+}
+
+/** Adds a member; returns null if the user already was one. */
+export async function insertChannelMember(
+  client: Queryable,
+  channelId: string,
+  userId: string,
+  admin: boolean,
+  now: number,
+): Promise<ChannelMemberRow | null> {
+  const { rows } = await client.query<ChannelMemberRow>(
+    `INSERT INTO channel_members (channel_id, user_id, roles, scheme_admin, last_update_at) VALUES ($1,$2,$3,$4,$5)
+     ON CONFLICT (channel_id, user_id) DO NOTHING RETURNING ${CHANNEL_MEMBER_COLUMNS}`,
+    [channelId, userId, channelMemberRoles(admin), admin, now],
+  );
+  return rows[0] ?? null;
 }

@@ -2,12 +2,17 @@ import type { Status } from '../model/types.js';
 import { broadcastTo, type Services } from '../services.js';
 import type { Database } from './db.js';
 
-// Written by the lead so the WebSocket hub compiles; the teams/channels/status work owns this
-// file and may extend it (keep these three signatures).
+export type StatusValue = Status['status'];
+
+export const STATUS_VALUES: readonly StatusValue[] = ['online', 'away', 'dnd', 'offline'];
+
+export function isStatusValue(value: unknown): value is StatusValue {
+  return typeof value === 'string' && (STATUS_VALUES as readonly string[]).includes(value);
+}
 
 interface StatusRow {
   user_id: string;
-  status: Status['status'];
+  status: StatusValue;
   manual: boolean;
   last_activity_at: number;
   dnd_end_time: number;
@@ -30,21 +35,27 @@ export async function getStatuses(db: Database, userIds: string[]): Promise<Stat
   });
 }
 
-/** Upserts a status; publishes status_change only when it changed. */
+/**
+ * Upserts a status; publishes status_change only when it changed. As in Mattermost, an automatic
+ * update (manual = false) never overrides a status the user set by hand.
+ */
 export async function setStatus(
   s: Services,
   userId: string,
-  status: Status['status'],
+  status: StatusValue,
   manual: boolean,
+  dndEndTime = 0,
 ): Promise<void> {
   const now = Date.now();
   const { rows } = await s.db.write<{ changed: boolean }>(
     'StatusStore.SaveOrUpdate',
     `WITH prev AS (SELECT status FROM statuses WHERE user_id = $1)
-     INSERT INTO statuses (user_id, status, manual, last_activity_at) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (user_id) DO UPDATE SET status = EXCLUDED.status, manual = EXCLUDED.manual, last_activity_at = EXCLUDED.last_activity_at
+     INSERT INTO statuses (user_id, status, manual, last_activity_at, dnd_end_time) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (user_id) DO UPDATE SET status = EXCLUDED.status, manual = EXCLUDED.manual,
+       last_activity_at = EXCLUDED.last_activity_at, dnd_end_time = EXCLUDED.dnd_end_time
+       WHERE EXCLUDED.manual OR NOT statuses.manual
      RETURNING (SELECT status FROM prev) IS DISTINCT FROM $2 AS changed`,
-    [userId, status, manual, now],
+    [userId, status, manual, now, dndEndTime],
   );
   if (rows[0]?.changed) {
     s.events.publish({
