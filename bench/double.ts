@@ -33,13 +33,19 @@ console.log = () => undefined;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 function histogram() {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000, numberOfSignificantValueDigits: 3 });
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 600_000,
+    numberOfSignificantValueDigits: 3,
+  });
 }
 
 async function inBatches<T>(count: number, batch: number, make: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = [];
   for (let i = 0; i < count; i += batch) {
-    out.push(...(await Promise.all(Array.from({ length: Math.min(batch, count - i) }, (_, j) => make(i + j)))));
+    out.push(
+      ...(await Promise.all(Array.from({ length: Math.min(batch, count - i) }, (_, j) => make(i + j)))),
+    );
   }
   return out;
 }
@@ -50,17 +56,30 @@ async function main(): Promise<void> {
   const wsClients: WebSocketClient[] = [];
   try {
     const admin = newClient(cluster.url);
-    await admin.createUser({ username: 'benchadmin', email: 'benchadmin@bench.test', password: PASSWORD } as UserProfile, '', '');
+    await admin.createUser(
+      { username: 'benchadmin', email: 'benchadmin@bench.test', password: PASSWORD } as UserProfile,
+      '',
+      '',
+    );
     await admin.login('benchadmin', PASSWORD);
     const team = await admin.createTeam({ name: 'bench', display_name: 'Bench', type: 'O' } as Team);
-    const channel = await admin.createChannel({ team_id: team.id, name: 'load', display_name: 'Load', type: 'O' });
+    const channel = await admin.createChannel({
+      team_id: team.id,
+      name: 'load',
+      display_name: 'Load',
+      type: 'O',
+    });
 
     const setupStarted = Date.now();
     const users = await inBatches(CLIENTS, 16, async (i) => {
       const url = cluster.nodes[i % NODES]!.url;
       const client = newClient(url);
       const username = `bench${i}`;
-      const user = await client.createUser({ username, email: `${username}@bench.test`, password: PASSWORD } as UserProfile, '', '');
+      const user = await client.createUser(
+        { username, email: `${username}@bench.test`, password: PASSWORD } as UserProfile,
+        '',
+        '',
+      );
       await client.login(username, PASSWORD);
       await admin.addToTeam(team.id, user.id);
       await admin.addToChannel(user.id, channel.id);
@@ -108,7 +127,11 @@ async function main(): Promise<void> {
           const started = performance.now();
           sentAt.set(pending, started);
           try {
-            await client.createPost({ channel_id: channel.id, message: `bench ${n}`, pending_post_id: pending });
+            await client.createPost({
+              channel_id: channel.id,
+              message: `bench ${n}`,
+              pending_post_id: pending,
+            });
             ack.recordValue(Math.max(1, Math.round(performance.now() - started)));
             posts += 1;
           } catch {

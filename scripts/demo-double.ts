@@ -3,7 +3,9 @@
 import { parseArgs } from 'node:util';
 import { startDoubleCluster } from '../src/stack/native/double-cluster.js';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '60' }, nodes: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: { minutes: { type: 'string', default: '60' }, nodes: { type: 'string', default: '2' } },
+});
 const minutes = Number(values.minutes);
 const nodes = Number(values.nodes);
 if (!(minutes > 0) || !Number.isInteger(nodes) || nodes < 1) {
@@ -17,7 +19,9 @@ const lines = [
   `postgres        ${cluster.postgres.url('mattermost')} (pid ${cluster.postgres.pid})`,
   `replica         ${cluster.replica?.url('mattermost')} (pid ${cluster.replica?.pid})`,
   `object store    ${cluster.objectStore?.endpoint} bucket ${cluster.objectStore?.bucket} (pid ${cluster.objectStore?.pid})`,
-  ...cluster.nodes.map((n) => `app node ${n.nodeId}     ${n.url}  metrics ${n.metricsUrl}  log ${n.logFile} (pid ${n.pid})`),
+  ...cluster.nodes.map(
+    (n) => `app node ${n.nodeId}     ${n.url}  metrics ${n.metricsUrl}  log ${n.logFile} (pid ${n.pid})`,
+  ),
   '',
   `try: curl -s '${cluster.url}/api/v4/system/ping?get_server_status=true'`,
   `stopping after ${minutes} min, or on Ctrl-C`,

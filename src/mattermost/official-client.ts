@@ -31,7 +31,9 @@ export function newClient(url: string, token?: string): Client4 {
 }
 
 /** The official WebSocketClient with `ws` injected as its socket constructor. */
-export function newWebSocketClient(config: Partial<ConstructorParameters<typeof WebSocketClient>[0]> = {}): WebSocketClient {
+export function newWebSocketClient(
+  config: Partial<ConstructorParameters<typeof WebSocketClient>[0]> = {},
+): WebSocketClient {
   return new WebSocketClient({
     newWebSocketFn: (url: string) => new WebSocket(url) as unknown as globalThis.WebSocket,
     ...config,

@@ -43,9 +43,18 @@ function expectContiguousSeqs(p: WebSocketProbe): void {
 beforeAll(async () => {
   cluster = await startDoubleCluster({ nodes: 2, objectStore: false });
   alice = await signUp(cluster.url, 'alice');
-  [bob, carol, dave] = await Promise.all([signUp(cluster.url, 'bob'), signUp(cluster.url, 'carol'), signUp(cluster.url, 'dave')]);
+  [bob, carol, dave] = await Promise.all([
+    signUp(cluster.url, 'bob'),
+    signUp(cluster.url, 'carol'),
+    signUp(cluster.url, 'dave'),
+  ]);
   team = await alice.client.createTeam({ name: 'drill', display_name: 'Drill', type: 'O' } as Team);
-  channel = await alice.client.createChannel({ team_id: team.id, name: 'ops', display_name: 'Ops', type: 'O' });
+  channel = await alice.client.createChannel({
+    team_id: team.id,
+    name: 'ops',
+    display_name: 'Ops',
+    type: 'O',
+  });
   for (const u of [bob, carol, dave]) {
     await alice.client.addToTeam(team.id, u.user.id);
     await alice.client.addToChannel(u.user.id, channel.id);
@@ -65,9 +74,19 @@ describe('fan-out across nodes', () => {
     const event = onB.eventsOf('posted').at(-1)!;
     const data = event.data as Record<string, unknown>;
     expect(typeof data.post).toBe('string');
-    expect(data).toMatchObject({ channel_type: 'O', channel_name: 'ops', channel_display_name: 'Ops', sender_name: '@alice', team_id: team.id });
+    expect(data).toMatchObject({
+      channel_type: 'O',
+      channel_name: 'ops',
+      channel_display_name: 'Ops',
+      sender_name: '@alice',
+      team_id: team.id,
+    });
     expect(event.broadcast.channel_id).toBe(channel.id);
-    expect(parsedPosts(onB).at(-1)).toMatchObject({ id: created.id, message: 'hello from node one', user_id: alice.user.id });
+    expect(parsedPosts(onB).at(-1)).toMatchObject({
+      id: created.id,
+      message: 'hello from node one',
+      user_id: alice.user.id,
+    });
     onB.close();
   });
 
@@ -75,11 +94,20 @@ describe('fan-out across nodes', () => {
     const erin = await signUp(cluster.url, 'erin');
     await alice.client.addToTeam(team.id, erin.user.id);
     const onB = await probe(erin, 1).connect();
-    const late = await alice.client.createChannel({ team_id: team.id, name: 'late', display_name: 'Late', type: 'O' });
+    const late = await alice.client.createChannel({
+      team_id: team.id,
+      name: 'late',
+      display_name: 'Late',
+      type: 'O',
+    });
     await alice.client.addToChannel(erin.user.id, late.id);
     await onB.waitFor(() => onB.eventsOf('user_added').length > 0, 5_000, 'user_added');
     const created = await alice.client.createPost({ channel_id: late.id, message: 'welcome' });
-    await onB.waitFor(() => parsedPosts(onB).some((p) => p.id === created.id), 5_000, 'posted in the new channel');
+    await onB.waitFor(
+      () => parsedPosts(onB).some((p) => p.id === created.id),
+      5_000,
+      'posted in the new channel',
+    );
     onB.close();
   });
 
@@ -110,13 +138,25 @@ describe('reconnect and replay (per node)', () => {
     watched.cut();
     const missed: Post[] = [];
     for (let i = 0; i < 10; i++) missed.push(await post(`missed ${i}`));
-    await observer.waitFor(() => parsedPosts(observer).length >= seenBefore + 10, 5_000, 'observer saw the posts');
+    await observer.waitFor(
+      () => parsedPosts(observer).length >= seenBefore + 10,
+      5_000,
+      'observer saw the posts',
+    );
     await watched.waitFor(() => watched.urls.length === 2, 6_000, 'reconnect');
-    await watched.waitFor(() => missed.every((m) => parsedPosts(watched).some((p) => p.id === m.id)), 5_000, 'replay');
+    await watched.waitFor(
+      () => missed.every((m) => parsedPosts(watched).some((p) => p.id === m.id)),
+      5_000,
+      'replay',
+    );
     expect(watched.urls[1]).toContain(`connection_id=${helloId}`);
     expect(watched.hellos).toEqual([helloId]);
     expect(watched.missedCallbacks).toBe(0);
-    expect(parsedPosts(watched).filter((p) => p.message.startsWith('missed ')).map((p) => p.message)).toEqual(missed.map((m) => m.message));
+    expect(
+      parsedPosts(watched)
+        .filter((p) => p.message.startsWith('missed '))
+        .map((p) => p.message),
+    ).toEqual(missed.map((m) => m.message));
     expectContiguousSeqs(watched);
     const metrics = await (await fetch(cluster.nodes[0]!.metricsUrl)).text();
     expect(metrics).toMatch(/mattermost_websocket_reconnects_total\{type="replay",node="n1"\} [1-9]/);
@@ -129,8 +169,13 @@ describe('reconnect and replay (per node)', () => {
     const firstHello = watched.hellos[0]!;
     const seenBefore = observer.eventsOf('typing').length;
     watched.cut();
-    for (let i = 0; i < 140; i++) await typist.request('user_typing', { channel_id: channel.id, parent_id: '' });
-    await observer.waitFor(() => observer.eventsOf('typing').length >= seenBefore + 140, 5_000, 'observer saw 140 events');
+    for (let i = 0; i < 140; i++)
+      await typist.request('user_typing', { channel_id: channel.id, parent_id: '' });
+    await observer.waitFor(
+      () => observer.eventsOf('typing').length >= seenBefore + 140,
+      5_000,
+      'observer saw 140 events',
+    );
     await watched.waitFor(() => watched.hellos.length === 2, 8_000, 'second hello');
     expect(watched.hellos[1]).not.toBe(firstHello);
     expect(watched.missedCallbacks).toBe(1);

@@ -14,6 +14,18 @@ export function processState(pid: number): string | undefined {
   }
 }
 
+/**
+ * The command line as the process shows it in `ps`: servers that rename themselves (nginx's
+ * "worker process is shutting down") show the new title. Undefined when gone.
+ */
+export function processTitle(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+$/, '').replaceAll('\0', ' ').trimEnd();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Live (non-zombie) members of process group `pgid`. */
 export function processGroupMembers(pgid: number): number[] {
   const members: number[] = [];

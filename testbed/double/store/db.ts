@@ -38,6 +38,8 @@ export function isConnectionError(err: unknown): boolean {
   );
 }
 
+const REPLICA_RETRY_MS = 5_000;
+
 /**
  * Primary and optional read replica. Pools reconnect by themselves: a dead connection is
  * discarded on error and a new one is opened on the next query, so the double recovers when
@@ -46,6 +48,7 @@ export function isConnectionError(err: unknown): boolean {
 export class Database {
   readonly primary: pg.Pool;
   readonly replica: pg.Pool | null;
+  private replicaSkippedUntil = 0;
 
   constructor(
     options: DatabaseOptions,

@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import type { TSchema } from '@sinclair/typebox';
+import { packageRoot } from '../paths/package-root.js';
+import { EnvironmentSchema } from '../stack/environment.js';
+
+/** A kind of configuration file mmdrill reads, and the schema published for editors. */
+export interface ConfigKind {
+  kind: string;
+  title: string;
+  /** Where the files of this kind live, relative to the package root. */
+  directory: string;
+  schema: TSchema;
+}
+
+export const CONFIG_KINDS: readonly ConfigKind[] = [
+  { kind: 'environment', title: 'mmdrill environment', directory: 'environments', schema: EnvironmentSchema },
+];
+
+export function configKind(kind: string): ConfigKind {
+  const found = CONFIG_KINDS.find((k) => k.kind === kind);
+  if (found === undefined) throw new Error(`unknown configuration kind ${kind}`);
+  return found;
+}
+
+/** `schemas/` under the package root: example files point at it with a yaml-language-server modeline. */
+export function schemasDirectory(): string {
+  return join(packageRoot(), 'schemas');
+}
+
+export function schemaFileName(kind: string): string {
+  return `${kind}.schema.json`;
+}
+
+/** The first line of a file of this kind, for editors: it sits one directory below the package root. */
+export function schemaModeline(kind: string): string {
+  return `# yaml-language-server: $schema=../schemas/${schemaFileName(kind)}`;
+}
+
+/** The published JSON Schema file's text (draft-07, which editors and ajv both speak by default). */
+export function renderSchemaFile(kind: ConfigKind): string {
+  const published = { $schema: 'http://json-schema.org/draft-07/schema#', title: kind.title, ...kind.schema };
+  return `${JSON.stringify(published, null, 2)}\n`;
+}
