@@ -82,19 +82,27 @@ export class Database {
     return this.timed(method, () => this.primary.query<R>(sql, params));
   }
 
-  /** A read that may go to the replica; falls back to the primary if the replica is unreachable. */
+  /**
+   * A read that may go to the replica. An unreachable replica is skipped for a while (as
+   * Mattermost's replica health check takes a dead replica out of rotation) and the read goes to
+   * the primary instead.
+   */
   async read<R extends pg.QueryResultRow>(
     method: string,
     sql: string,
     params: unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
     const replica = this.replica;
-    if (!replica) return this.write<R>(method, sql, params);
+    if (!replica || Date.now() < this.replicaSkippedUntil) return this.write<R>(method, sql, params);
     return this.timed(method, async () => {
       try {
         return await replica.query<R>(sql, params);
       } catch (err) {
         if (!isConnectionError(err)) throw err;
+        this.replicaSkippedUntil = Date.now() + REPLICA_RETRY_MS;
+        this.log(
+          `replica unreachable; reading from the primary for ${REPLICA_RETRY_MS / 1000} s: ${(err as Error).message}`,
+        );
         return this.primary.query<R>(sql, params);
       }
     });
