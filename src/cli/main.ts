@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerDoubleCommand } from './commands/double.js';
+import { registerStackCommands } from './commands/stack.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 
 const program = new Command('mmdrill')
@@ -8,6 +10,8 @@ const program = new Command('mmdrill')
   .showHelpAfterError('(run mmdrill --help for usage)')
   .exitOverride();
 
+registerStackCommands(program);
+registerDoctorCommand(program);
 registerDoubleCommand(program);
 
 try {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
 import { packageRoot } from '../paths/package-root.js';
 import { EnvironmentSchema } from '../stack/environment.js';
+import { StackDocumentSchema } from '../stack/stack-document.js';
 
 /** A kind of configuration file mmdrill reads, and the schema published for editors. */
 export interface ConfigKind {
@@ -14,6 +15,17 @@ export interface ConfigKind {
 
 export const CONFIG_KINDS: readonly ConfigKind[] = [
   { kind: 'environment', title: 'mmdrill environment', directory: 'environments', schema: EnvironmentSchema },
+];
+
+/** A document mmdrill writes (a stable contract for users' scripts), published beside the inputs. */
+export interface OutputKind {
+  kind: string;
+  title: string;
+  schema: TSchema;
+}
+
+export const OUTPUT_KINDS: readonly OutputKind[] = [
+  { kind: 'stack', title: 'mmdrill stack document (`mmdrill stack up --json`)', schema: StackDocumentSchema },
 ];
 
 export function configKind(kind: string): ConfigKind {
@@ -37,7 +49,7 @@ export function schemaModeline(kind: string): string {
 }
 
 /** The published JSON Schema file's text (draft-07, which editors and ajv both speak by default). */
-export function renderSchemaFile(kind: ConfigKind): string {
+export function renderSchemaFile(kind: ConfigKind | OutputKind): string {
   const published = { $schema: 'http://json-schema.org/draft-07/schema#', title: kind.title, ...kind.schema };
   return `${JSON.stringify(published, null, 2)}\n`;
 }

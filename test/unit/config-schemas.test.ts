@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import {
   CONFIG_KINDS,
+  OUTPUT_KINDS,
   renderSchemaFile,
   schemaFileName,
   schemaModeline,
@@ -12,7 +13,7 @@ import {
 import { packageRoot } from '../../src/paths/package-root.js';
 
 describe('published JSON Schemas', () => {
-  test.each(CONFIG_KINDS.map((kind) => [kind.kind, kind] as const))(
+  test.each([...CONFIG_KINDS, ...OUTPUT_KINDS].map((kind) => [kind.kind, kind] as const))(
     'schemas/%s.schema.json matches its TypeBox definition',
     async (name, kind) => {
       const committed = await readFile(join(schemasDirectory(), schemaFileName(name)), 'utf8').catch(
@@ -28,7 +29,7 @@ describe('published JSON Schemas', () => {
 
   test('every file in schemas/ belongs to a configuration kind', async () => {
     const files = (await readdir(schemasDirectory())).filter((f) => f.endsWith('.schema.json'));
-    expect(files.sort()).toEqual(CONFIG_KINDS.map((k) => schemaFileName(k.kind)).sort());
+    expect(files.sort()).toEqual([...CONFIG_KINDS, ...OUTPUT_KINDS].map((k) => schemaFileName(k.kind)).sort());
   });
 
   test.each(CONFIG_KINDS.map((kind) => [kind.kind, kind] as const))(

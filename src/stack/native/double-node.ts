@@ -128,6 +128,11 @@ export class DoubleAppNode {
     return this.process?.stop({ signal: 'SIGTERM', timeoutMs });
   }
 
+  /** Leaves the process running after this one exits (see ManagedProcess.detach). */
+  detach(): void {
+    this.process?.detach();
+  }
+
   async kill(): Promise<ProcessExit | undefined> {
     return this.process?.kill();
   }

@@ -35,6 +35,10 @@ export interface NginxConfigInput extends NginxTuning {
   generation: number;
   /** Set when nginx runs as root (see renderNginxConfig). */
   workerUser?: string;
+  /** Address both servers listen on; default 127.0.0.1 (a container listens on all of its own). */
+  listenAddress?: string;
+  /** Access log path; default access.log in `dir` (a container logs to /dev/stdout). */
+  accessLog?: string;
 }
 
 /** Where renderNginxConfig puts nginx's files inside the run directory. */
@@ -78,6 +82,13 @@ function validated(input: NginxConfigInput) {
   // Paths go into the config unquoted; these characters would end a directive or a block.
   if (/[\s;{}'"$\\]/.test(input.dir))
     throw new Error(`nginx: run directory '${input.dir}' has characters nginx.conf cannot carry`);
+  for (const [what, value] of [
+    ['access log', input.accessLog],
+    ['listen address', input.listenAddress],
+  ]) {
+    if (value !== undefined && /[\s;{}'"$\\]/.test(value))
+      throw new Error(`nginx: ${what} '${value}' has characters nginx.conf cannot carry`);
+  }
   if (input.upstreams.length === 0) throw new Error('nginx: at least one upstream server is needed');
   for (const address of input.upstreams) {
     if (!UPSTREAM_ADDRESS.test(address)) throw new Error(`nginx: upstream '${address}' is not host:port`);
@@ -145,9 +156,10 @@ export function renderNginxConfig(input: NginxConfigInput): string {
     ),
     `keepalive ${t.keepalive};`,
   ]);
+  const listenAddress = input.listenAddress ?? LOOPBACK;
   const app = block('server', [
-    `listen ${LOOPBACK}:${input.port};`,
-    `access_log ${paths.accessLog} mmdrill;`,
+    `listen ${listenAddress}:${input.port};`,
+    `access_log ${input.accessLog ?? paths.accessLog} mmdrill;`,
     ...block('location ~ /api/v[0-9]+/(users/)?websocket$', [
       'proxy_set_header Upgrade $http_upgrade;',
       'proxy_set_header Connection "upgrade";',
@@ -160,7 +172,7 @@ export function renderNginxConfig(input: NginxConfigInput): string {
     ]),
   ]);
   const status = block('server', [
-    `listen ${LOOPBACK}:${input.statusPort};`,
+    `listen ${listenAddress}:${input.statusPort};`,
     'access_log off;',
     `location = /nginx-health { default_type text/plain; return 200 "generation ${input.generation}\\n"; }`,
     'location = /nginx-status { stub_status; }',

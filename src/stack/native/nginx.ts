@@ -239,6 +239,11 @@ export class NginxLoadBalancer {
     return this.server?.stop({ signal: 'SIGTERM', timeoutMs });
   }
 
+  /** Leaves the process running after this one exits (see ManagedProcess.detach). */
+  detach(): void {
+    this.server?.detach();
+  }
+
   /** SIGKILL to master and workers. */
   async kill(): Promise<ProcessExit | undefined> {
     return this.server?.kill();

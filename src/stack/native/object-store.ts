@@ -139,6 +139,11 @@ export class VersityGateway {
     return this.server?.stop({ signal: 'SIGTERM', timeoutMs });
   }
 
+  /** Leaves the process running after this one exits (see ManagedProcess.detach). */
+  detach(): void {
+    this.server?.detach();
+  }
+
   /** SIGKILL; objects already acknowledged stay on disk for the next start. */
   async kill(): Promise<ProcessExit | undefined> {
     return this.server?.kill();

@@ -182,6 +182,11 @@ export class PostgresCluster {
    * SIGKILL of the postmaster, as in a crash; then its orphaned backends are killed too and the
    * port is free again, so start() can follow (PostgreSQL runs crash recovery then).
    */
+  /** Leaves the process running after this one exits (see ManagedProcess.detach). */
+  detach(): void {
+    this.server?.detach();
+  }
+
   async kill(): Promise<void> {
     await this.server?.kill();
     await this.reapLeftovers();

@@ -192,6 +192,15 @@ export class ManagedProcess {
     return this.exited;
   }
 
+  /**
+   * Lets the process outlive this one (`mmdrill stack up` leaves the stack running): it leaves
+   * the kill-on-exit registry and no longer holds Node's event loop open.
+   */
+  detach(): void {
+    unregisterLiveProcess(this.registryEntry);
+    this.child?.unref();
+  }
+
   /** SIGSTOP to the process group: it holds its sockets but answers nothing. Resolves once stopped. */
   async freeze(): Promise<void> {
     this.assertAlive('freeze');

@@ -91,6 +91,11 @@ export class ToxiproxyServer {
     return this.server?.stop({ signal: 'SIGTERM', timeoutMs });
   }
 
+  /** Leaves the process running after this one exits (see ManagedProcess.detach). */
+  detach(): void {
+    this.server?.detach();
+  }
+
   /** SIGKILL: every link through it drops at once. */
   async kill(): Promise<ProcessExit | undefined> {
     return this.server?.kill();

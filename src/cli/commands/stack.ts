@@ -1,0 +1,224 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadEnvironmentFile } from '../../stack/environment.js';
+import { checkDetached, stopDetached } from '../../stack/native/detached.js';
+import { killAllManagedProcesses } from '../../stack/native/process-registry.js';
+import { isPidAlive } from '../../stack/native/procfs.js';
+import { removeData } from '../../stack/native/provider.js';
+import { createRunDir } from '../../stack/native/run-dir.js';
+import { StackAbortedError } from '../../stack/provider.js';
+import { providerFor } from '../../stack/providers.js';
+import type { StackDocument } from '../../stack/stack-document.js';
+import {
+  DEFAULT_STATE_DIR,
+  readState,
+  removeState,
+  requireState,
+  resolveAdminPassword,
+  secretsFile,
+  stateFile,
+  writeState,
+} from '../../stack/state.js';
+import { defaultEnvironmentFile } from '../defaults.js';
+import { ExitCode, UsageError } from '../exit-codes.js';
+import { colour, progressLine, seconds, table } from '../output.js';
+
+interface StackOptions {
+  env?: string;
+  json?: boolean;
+  stateDir: string;
+}
+
+export function registerStackCommands(program: Command): void {
+  const stack = program
+    .command('stack')
+    .summary('bring the stack under test up, show it, take it down')
+    .description('Bring the stack an environment file describes up, show its state, and take it down.');
+
+  stack
+    .command('up')
+    .summary('start every component, wait for health, record the stack')
+    .description(
+      'Starts every component of the environment in dependency order, waits for each to be healthy,\n' +
+        'creates the admin account, prints where everything is and records it in the state directory.\n' +
+        'The stack keeps running after the command exits; `mmdrill stack down` stops it.\n' +
+        'Ctrl-C (SIGINT) or SIGTERM during `up` stops whatever was already started.\n\n' +
+        'Examples:\n  mmdrill stack up\n  mmdrill stack up --env environments/native.yaml --json > stack.json',
+    )
+    .option('--env <file>', 'environment file', defaultEnvironmentFile())
+    .option(
+      '--json',
+      'print the stack document (schemas/stack.schema.json) on stdout; progress goes to stderr',
+    )
+    .option('--state-dir <dir>', 'where the state file and generated secrets live', DEFAULT_STATE_DIR)
+    .action((options: StackOptions) => stackUp(options));
+
+  stack
+    .command('status')
+    .summary('show each component and whether it answers')
+    .description(
+      'Shows each component of the running stack, whether its process is running or frozen, and\nwhether it answers. Exit code 0 when everything is healthy, 99 otherwise, 2 when no stack is up.',
+    )
+    .option('--json', 'machine-readable output')
+    .option('--state-dir <dir>', 'state directory', DEFAULT_STATE_DIR)
+    .action((options: StackOptions) => stackStatus(options));
+
+  stack
+    .command('down')
+    .summary('stop everything the stack started and remove its data')
+    .description(
+      'Stops every component `stack up` started (databases with a fast shutdown), removes their data and the\nstate file. Logs stay in the run directory.',
+    )
+    .option('--state-dir <dir>', 'state directory', DEFAULT_STATE_DIR)
+    .action((options: StackOptions) => stackDown(options));
+}
+
+async function stackUp(options: StackOptions): Promise<void> {
+  const stateDir = options.stateDir;
+  const previous = await readState(stateDir);
+  if (previous) {
+    const alive = previous.document.components.filter((c) => c.pid !== undefined && isPidAlive(c.pid));
+    if (alive.length > 0 || previous.document.provider !== 'native') {
+      throw new UsageError(
+        `a stack is already up (${stateFile(stateDir)}); run \`mmdrill stack down\` first`,
+      );
+    }
+    await removeState(stateDir);
+  }
+  const envFile = options.env ?? defaultEnvironmentFile();
+  const env = await loadEnvironmentFile(envFile);
+  const admin = await resolveAdminPassword(env.admin.passwordEnv, stateDir, () =>
+    randomBytes(18).toString('base64url'),
+  );
+  const runDir = await createRunDir(`stack-${env.name}-`, resolve(stateDir));
+  const provider = await providerFor(env.provider);
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      progressLine(`${signal}: stopping what was started…`);
+      controller.abort();
+      return;
+    }
+    killAllManagedProcesses();
+    process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  progressLine(`mmdrill stack up: ${env.name} (${env.provider}) from ${envFile}; run directory ${runDir}`);
+  const t0 = Date.now();
+  try {
+    const running = await provider.up(env, {
+      runDir,
+      adminPassword: admin.password,
+      signal: controller.signal,
+      progress: (event) => {
+        if (event.phase === 'ready') {
+          progressLine(
+            `  ${colour.ok('✓')} ${event.component.padEnd(18)} ${seconds(event.ms ?? 0).padStart(7)}  ${event.detail ?? ''}`,
+          );
+        }
+      },
+    });
+    running.detach();
+    await writeState({ document: running.document, dataDirs: running.dataDirs ?? {} }, stateDir);
+    progressLine(`stack up in ${seconds(Date.now() - t0)}; state in ${stateFile(stateDir)}`);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(running.document, null, 2)}\n`);
+    } else {
+      printDocument(
+        running.document,
+        admin.source === 'environment'
+          ? `$${env.admin.passwordEnv}`
+          : `${env.admin.passwordEnv} in ${secretsFile(stateDir)}`,
+      );
+    }
+  } catch (err) {
+    if (err instanceof StackAbortedError || controller.signal.aborted) {
+      progressLine('stack up interrupted; everything it had started was stopped');
+      process.exitCode = 130;
+      return;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function printDocument(doc: StackDocument, passwordFrom: string): void {
+  const rows = doc.components.map((c) => [
+    c.name,
+    c.kind,
+    c.url ?? '',
+    c.pid ? String(c.pid) : (c.containerId?.slice(0, 12) ?? ''),
+    c.log ?? '',
+  ]);
+  const lines = [
+    '',
+    table(['component', 'kind', 'url', 'pid', 'log'], rows),
+    '',
+    `users' URL   ${colour.bold(doc.url)}`,
+    `toxiproxy    ${doc.toxiproxy ?? 'none'}${doc.proxies.length ? ` (${doc.proxies.length} proxies: ${doc.proxies.map((p) => p.name).join(', ')})` : ''}`,
+    `admin        ${doc.admin.username} (password: ${passwordFrom})`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function stackStatus(options: StackOptions): Promise<void> {
+  const state = await requireState(options.stateDir);
+  const doc = state.document;
+  const health = await Promise.all(doc.components.map((c) => checkDetached(c)));
+  const entry = await fetch(`${doc.url}/api/v4/system/ping`, { signal: AbortSignal.timeout(3_000) }).then(
+    async (r) => {
+      await r.body?.cancel();
+      return r.ok ? 'answers' : `HTTP ${r.status}`;
+    },
+    (err: unknown) => `no answer: ${err instanceof Error ? err.message : String(err)}`,
+  );
+  const healthy = health.every((h) => h.healthy) && entry === 'answers';
+  if (options.json) {
+    process.stdout.write(
+      `${JSON.stringify({ healthy, url: doc.url, entry, components: health, stack: doc }, null, 2)}\n`,
+    );
+  } else {
+    const rows = health.map((h) => {
+      const c = doc.components.find((x) => x.name === h.name)!;
+      return [h.name, h.healthy ? colour.ok(h.state) : colour.bad(h.state), c.url ?? '', h.detail];
+    });
+    process.stdout.write(
+      `${table(['component', 'state', 'url', 'detail'], rows)}\n\nusers' URL ${doc.url}: ${entry}\n`,
+    );
+  }
+  process.exitCode = healthy ? ExitCode.ok : ExitCode.thresholdsFailed;
+}
+
+async function stackDown(options: StackOptions): Promise<void> {
+  const state = await requireState(options.stateDir);
+  const doc = state.document;
+  if (doc.provider === 'containers') {
+    const { removeContainersOf } = await import('../../stack/containers/provider.js');
+    await removeContainersOf(doc);
+  }
+  // Reverse start order: the load balancer first, the primary database last.
+  for (const component of [...doc.components].reverse()) {
+    if (component.pid === undefined) continue;
+    const t0 = Date.now();
+    const result = await stopDetached(component, state.dataDirs[component.name]);
+    progressLine(
+      `  ${result === 'killed' ? colour.bad('✗') : colour.ok('✓')} ${component.name.padEnd(18)} ${result} (${seconds(Date.now() - t0)})`,
+    );
+  }
+  const survivors = doc.components.filter((c) => c.pid !== undefined && isPidAlive(c.pid));
+  if (survivors.length > 0) {
+    throw new Error(
+      `still running after stack down: ${survivors.map((c) => `${c.name} (pid ${c.pid})`).join(', ')}`,
+    );
+  }
+  if (doc.provider === 'native') await removeData(doc.runDir);
+  await removeState(options.stateDir);
+  progressLine(`stack ${doc.name} is down; logs remain in ${doc.runDir}`);
+}
