@@ -29,7 +29,9 @@ describe('published JSON Schemas', () => {
 
   test('every file in schemas/ belongs to a configuration kind', async () => {
     const files = (await readdir(schemasDirectory())).filter((f) => f.endsWith('.schema.json'));
-    expect(files.sort()).toEqual([...CONFIG_KINDS, ...OUTPUT_KINDS].map((k) => schemaFileName(k.kind)).sort());
+    expect(files.sort()).toEqual(
+      [...CONFIG_KINDS, ...OUTPUT_KINDS].map((k) => schemaFileName(k.kind)).sort(),
+    );
   });
 
   test.each(CONFIG_KINDS.map((kind) => [kind.kind, kind] as const))(
