@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerDoubleCommand } from './commands/double.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerSeedCommand } from './commands/seed.js';
 import { registerStackCommands } from './commands/stack.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 
@@ -11,8 +13,10 @@ const program = new Command('mmdrill')
   .exitOverride();
 
 registerStackCommands(program);
+registerRunCommand(program);
 registerDoctorCommand(program);
 registerDoubleCommand(program);
+registerSeedCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
+import { ScenarioFileSchema } from '../load/scenario.js';
 import { packageRoot } from '../paths/package-root.js';
+import { SummarySchema } from '../report/summary-schema.js';
 import { EnvironmentSchema } from '../stack/environment.js';
 import { StackDocumentSchema } from '../stack/stack-document.js';
 
@@ -15,6 +17,7 @@ export interface ConfigKind {
 
 export const CONFIG_KINDS: readonly ConfigKind[] = [
   { kind: 'environment', title: 'mmdrill environment', directory: 'environments', schema: EnvironmentSchema },
+  { kind: 'scenario', title: 'mmdrill scenario', directory: 'scenarios', schema: ScenarioFileSchema },
 ];
 
 /** A document mmdrill writes (a stable contract for users' scripts), published beside the inputs. */
@@ -26,6 +29,7 @@ export interface OutputKind {
 
 export const OUTPUT_KINDS: readonly OutputKind[] = [
   { kind: 'stack', title: 'mmdrill stack document (`mmdrill stack up --json`)', schema: StackDocumentSchema },
+  { kind: 'summary', title: 'mmdrill run summary (summary.json)', schema: SummarySchema },
 ];
 
 export function configKind(kind: string): ConfigKind {

@@ -44,3 +44,29 @@ export function newWebSocketClient(
 export function websocketUrl(baseUrl: string): string {
   return `${baseUrl.replace(/^http/, 'ws').replace(/\/$/, '')}/api/v4/websocket`;
 }
+
+/** What the official WebSocketClient says on the console about every connect, close and gap. */
+const CLIENT_CHATTER =
+  /^(websocket |got connection id|ping received|missed websocket event|long timeout|network (online|offline))/;
+let quieted = false;
+
+/**
+ * Drops the official WebSocketClient's console narration (a line per connect and close of each of
+ * thousands of simulated users) while leaving every other console.log alone. The harness records
+ * the same facts as metrics. Idempotent.
+ */
+export function quietWebSocketClientLogs(): void {
+  if (quieted) return;
+  quieted = true;
+  const original = console.log.bind(console);
+  console.log = (...args: unknown[]) => {
+    const first = args[0];
+    if (typeof first === 'string' && CLIENT_CHATTER.test(first)) return;
+    // It also logs socket error events and failed replies as bare objects.
+    if (args.length === 1 && typeof first === 'object' && first !== null) {
+      if ('seq_reply' in first) return;
+      if (first instanceof Event || (first as { type?: unknown }).type === 'error') return;
+    }
+    original(...args);
+  };
+}

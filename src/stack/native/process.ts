@@ -178,7 +178,11 @@ export class ManagedProcess {
     if (!this.isAlive()) return this.lastExit;
     this.killGroup('SIGCONT');
     this.signal(signal);
-    const exit = await Promise.race([this.exited, sleep(timeoutMs).then(() => undefined)]);
+    // An unref'd timer: a process that stopped in time must not keep Node alive for the rest of it.
+    const exit = await Promise.race([
+      this.exited,
+      sleep(timeoutMs, undefined, { ref: false }).then(() => undefined),
+    ]);
     if (exit === undefined) return this.kill();
     // Helpers that shared the group must not linger after the leader is gone.
     this.killGroup('SIGKILL');

@@ -61,11 +61,12 @@ export class SessionStore {
     const now = Date.now();
     const hit = this.cache.get(token);
     if (hit && now - hit.cachedAt < CACHE_TTL_MS && hit.session.expires_at > now) return hit.session;
-    const { rows } = await this.db.read<Session>(
-      'SessionStore.Get',
-      'SELECT token, id, user_id, roles, create_at, expires_at, last_activity_at FROM sessions WHERE token = $1',
-      [token],
-    );
+    const sql =
+      'SELECT token, id, user_id, roles, create_at, expires_at, last_activity_at FROM sessions WHERE token = $1';
+    let { rows } = await this.db.read<Session>('SessionStore.Get', sql, [token]);
+    // A session created a moment ago on another node may not have reached the replica yet.
+    if (rows.length === 0 && this.db.replica)
+      ({ rows } = await this.db.write<Session>('SessionStore.GetFromMaster', sql, [token]));
     const session = rows[0];
     if (!session || session.expires_at <= now) {
       this.cache.delete(token);

@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { credentialsFile } from '../../seed/credentials.js';
+import { seed } from '../../seed/seeder.js';
+import { resolveShape } from '../../seed/shape.js';
+import { resolveSeedTarget } from '../../seed/target.js';
+import { DEFAULT_STATE_DIR } from '../../stack/state.js';
+import { UsageError } from '../exit-codes.js';
+import { progressLine, seconds } from '../output.js';
+
+interface SeedCommandOptions {
+  env?: string;
+  shape: string;
+  json?: boolean;
+  stateDir: string;
+  concurrency: string;
+}
+
+export function registerSeedCommand(program: Command): void {
+  program
+    .command('seed')
+    .summary('create teams, channels, users and history posts for the simulated users')
+    .description(
+      'Creates a data set through the API: teams, public and private channels, users, their team and\n' +
+        'channel memberships, and history posts (some of them replies). Idempotent: a second run finds\n' +
+        'what exists by name and creates only what is missing. The accounts and their generated password\n' +
+        'go to <state-dir>/seed-<shape>.json (mode 0600), where `mmdrill run` finds them; they are never\n' +
+        'printed. Targets the stack `mmdrill stack up` left running, or the URL of an `existing`\n' +
+        'environment given with --env.\n\n' +
+        'Shapes: small (1 team, 10 channels, 100 users, 1,000 posts), medium (2 teams, 50 channels,\n' +
+        '1,000 users, 10,000 posts), or a YAML shape file.\n\n' +
+        'Examples:\n  mmdrill seed --shape small\n  mmdrill seed --env environments/staging.yaml --shape shapes/large.yaml --json',
+    )
+    .requiredOption('--shape <small|medium|file>', 'the data set to create')
+    .option('--env <file>', 'environment file (default: the running stack from the state directory)')
+    .option('--json', 'print a summary as JSON on stdout; progress goes to stderr')
+    .option(
+      '--state-dir <dir>',
+      'state directory (stack state, secrets, seed credentials)',
+      DEFAULT_STATE_DIR,
+    )
+    .option('--concurrency <n>', 'requests in flight at once', '8')
+    .action((options: SeedCommandOptions) => seedCommand(options));
+}
+
+async function seedCommand(options: SeedCommandOptions): Promise<void> {
+  const concurrency = Number(options.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    throw new UsageError(`--concurrency: expected an integer from 1 to 256, got "${options.concurrency}"`);
+  }
+  const shape = await resolveShape(options.shape);
+  const target = await resolveSeedTarget(options.env, options.stateDir);
+  const path = credentialsFile(shape.name, options.stateDir);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  progressLine(`mmdrill seed: shape ${shape.name} → ${target.url}`);
+  try {
+    const report = await seed({
+      target,
+      shape,
+      credentialsPath: path,
+      concurrency,
+      progress: progressLine,
+      signal: controller.signal,
+    });
+    progressLine(`seeded in ${seconds(report.durationMs)}; credentials in ${path}`);
+    if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } catch (err) {
+    if (controller.signal.aborted) {
+      progressLine('seed interrupted; run it again to finish (it fills only what is missing)');
+      process.exitCode = 130;
+      return;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,90 @@
+import { parseDuration } from '../config/duration.js';
+import type { DeliverySummary, MissedDelivery } from '../mattermost/delivery.js';
+import type { Metrics } from '../metrics/api.js';
+import type { SeedCredentials } from '../seed/credentials.js';
+import type { StackDocument } from '../stack/stack-document.js';
+import { ActionLoop } from './behaviours/action-loop.js';
+import { UserModel } from './behaviours/user-model.js';
+import type { ScenarioEntry, ScenarioFile } from './scenario.js';
+import type { Behaviour } from './types.js';
+
+/** A scenario's behaviour plus what the run reads from it afterwards. */
+export interface RunBehaviour {
+  behaviour: Behaviour;
+  /** The most VUs the scenario can have (its share of the seeded accounts). */
+  maxVus: number;
+  deliverySummary(): DeliverySummary;
+  missedDeliveries(): readonly MissedDelivery[];
+  acknowledgedPosts(): string[];
+}
+
+export interface BehaviourContext {
+  scenario: ScenarioFile;
+  metrics: Metrics;
+  stack: StackDocument;
+  credentials: SeedCredentials | null;
+  seed: string;
+  /** First seeded account this scenario's VU 0 uses. */
+  userOffset: number;
+}
+
+export function maxVusOf(entry: ScenarioEntry): number {
+  switch (entry.executor) {
+    case 'constant-vus':
+      return entry.vus ?? 1;
+    case 'ramping-vus':
+      return Math.max(entry.startVUs ?? 1, ...entry.stages.map((s) => s.target));
+    case 'constant-arrival-rate':
+    case 'ramping-arrival-rate':
+      return entry.maxVUs ?? entry.preAllocatedVUs;
+  }
+}
+
+/** The seeded accounts rotated so that this scenario's VU 0 is account `offset`. */
+function rotated(credentials: SeedCredentials | null, offset: number): SeedCredentials | undefined {
+  if (!credentials || credentials.users.length === 0) return undefined;
+  const at = offset % credentials.users.length;
+  return { ...credentials, users: [...credentials.users.slice(at), ...credentials.users.slice(0, at)] };
+}
+
+export function createBehaviour(entry: ScenarioEntry, ctx: BehaviourContext): RunBehaviour {
+  const model = ctx.scenario.userModel;
+  const credentials = rotated(ctx.credentials, ctx.userOffset);
+  const common = {
+    metrics: ctx.metrics,
+    urls: [ctx.stack.url],
+    ...(credentials && { credentials }),
+    seed: ctx.seed,
+    fileUploads:
+      ctx.stack.provider === 'existing' || ctx.stack.components.some((c) => c.kind === 'object-store'),
+    ws: {
+      minRetryMs: parseDuration(model.reconnect.minRetry),
+      jitterMs: parseDuration(model.reconnect.jitter),
+    },
+  };
+  const maxVus = maxVusOf(entry);
+  if (entry.exec === undefined || entry.exec === 'user-model') {
+    const behaviour = new UserModel({
+      ...common,
+      ...(model.mix !== 'production' && { weights: model.mix }),
+      ...(model.only && { only: model.only }),
+      idle: { minMs: parseDuration(model.idle.min), avgMs: parseDuration(model.idle.avg) },
+      statusIntervalMs: parseDuration(model.statusInterval),
+    });
+    return {
+      behaviour,
+      maxVus,
+      deliverySummary: () => behaviour.deliverySummary(),
+      missedDeliveries: () => behaviour.missedDeliveries(),
+      acknowledgedPosts: () => [],
+    };
+  }
+  const behaviour = new ActionLoop({ ...common, loop: entry.exec.actions });
+  return {
+    behaviour,
+    maxVus,
+    deliverySummary: () => behaviour.deliverySummary(),
+    missedDeliveries: () => behaviour.missedDeliveries(),
+    acknowledgedPosts: () => [],
+  };
+}

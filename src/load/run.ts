@@ -1,0 +1,210 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DeliverySummary, MissedDelivery } from '../mattermost/delivery.js';
+import { HarnessMonitor } from '../metrics/harness-monitor.js';
+import { Heartbeat, type TickListener } from '../metrics/heartbeat.js';
+import { type ListenAddress, startPrometheusEndpoint } from '../metrics/prometheus.js';
+import { MetricsRegistry } from '../metrics/registry.js';
+import { ProgressDisplay } from '../report/progress.js';
+import { buildSummary, exitCodeFor, type SummaryInput, writeSummary } from '../report/summary.js';
+import type { Summary } from '../report/summary-schema.js';
+import { TimeseriesWriter } from '../report/timeseries.js';
+import { credentialsFile, requireCredentials, type SeedCredentials } from '../seed/credentials.js';
+import { seed } from '../seed/seeder.js';
+import { resolveShape } from '../seed/shape.js';
+import type { StackDocument } from '../stack/stack-document.js';
+import { targetSet, targetThresholds } from '../verdict/targets.js';
+import { parseThresholds, type Threshold } from '../verdict/thresholds.js';
+import { AbortOnFail } from '../verdict/thresholds-abort.js';
+import { createBehaviour, type RunBehaviour } from './behaviour-factory.js';
+import { createExecutor, type ScenarioExecutor } from './executors/create-executor.js';
+import { applyOverrides, type RunOverrides } from './overrides.js';
+import type { ScenarioFile } from './scenario.js';
+import type { ExecutorContext } from './types.js';
+
+// One run: seed, prepare every scenario's VUs, drive them side by side, watch thresholds and the
+// harness every second, then drain deliveries and write summary.json and timeseries.ndjson.
+
+export interface RunOptions {
+  scenario: ScenarioFile;
+  scenarioFile: string;
+  stack: StackDocument;
+  adminPassword: string;
+  stateDir: string;
+  outDir: string;
+  overrides?: RunOverrides;
+  /** Seed of every random choice; the same seed repeats the same action sequence. */
+  seed?: string;
+  prometheus?: ListenAddress;
+  /** Aborting ends the run early (SIGINT); the summary is then marked partial. */
+  signal?: AbortSignal;
+  argv: readonly string[];
+  /** Lines for the operator (stderr). */
+  log: (line: string) => void;
+  /** Extra per-second listeners (the fault scheduler of a drill hooks in here). */
+  listeners?: TickListener[];
+  /** Lets a drill add fault verdicts and audits before the summary is written. */
+  finish?: (result: RunInternals) => Promise<Pick<SummaryInput, 'faults' | 'audits' | 'otherFailures'>>;
+  /** Disable the live progress display (tests). */
+  quiet?: boolean;
+}
+
+/** What a drill needs from a finished run to judge faults and audit deliveries. */
+export interface RunInternals {
+  registry: MetricsRegistry;
+  timeseries: TimeseriesWriter;
+  delivery: DeliverySummary;
+  missed: MissedDelivery[];
+  acknowledgedPosts: string[];
+  credentials: SeedCredentials | null;
+}
+
+export interface RunResult {
+  summary: Summary;
+  exitCode: number;
+  outDir: string;
+}
+
+export async function runScenario(options: RunOptions): Promise<RunResult> {
+  const { scenario, stack, log } = options;
+  await mkdir(options.outDir, { recursive: true });
+  const credentials = await seedIfNeeded(options);
+
+  const startedAt = new Date();
+  const registry = new MetricsRegistry({ startedAt: startedAt.getTime() });
+  const thresholds = collectThresholds(scenario);
+  const entries = Object.entries(applyOverrides(scenario.scenarios, options.overrides ?? {}));
+  const behaviours: RunBehaviour[] = [];
+  const executors: { name: string; executor: ScenarioExecutor; ctx: ExecutorContext }[] = [];
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+
+  // Scenarios use disjoint ranges of the seeded accounts, so no user is two VUs at once.
+  let userOffset = 0;
+  for (const [name, entry] of entries) {
+    const behaviour = createBehaviour(entry, {
+      scenario: scenario,
+      metrics: registry,
+      stack,
+      credentials,
+      seed: `${options.seed ?? startedAt.getTime()}:${name}`,
+      userOffset,
+    });
+    userOffset += behaviour.maxVus;
+    behaviours.push(behaviour);
+    const executor = createExecutor(entry, {
+      onVuInitError: (error, vu) =>
+        log(`scenario ${name}: VU ${vu} could not start: ${(error as Error).message}`),
+    });
+    executors.push({
+      name,
+      executor,
+      ctx: { scenario: name, behaviour: behaviour.behaviour, metrics: registry, signal: stop.signal },
+    });
+  }
+
+  const timeseries = new TimeseriesWriter(join(options.outDir, 'timeseries.ndjson'));
+  const monitor = new HarnessMonitor(registry);
+  const totalMs = Math.max(...executors.map((e) => e.executor.maxDurationMs()));
+  const progress = options.quiet ? null : new ProgressDisplay({ totalMs });
+  const heartbeat = new Heartbeat({ registry, monitor })
+    .on(timeseries.listener())
+    .on(new AbortOnFail(thresholds, registry).listener(stop));
+  if (progress) heartbeat.on(progress.listener());
+  for (const listener of options.listeners ?? []) heartbeat.on(listener);
+  const prometheus = options.prometheus ? await startPrometheusEndpoint(registry, options.prometheus) : null;
+  if (prometheus) log(`prometheus metrics at ${prometheus.url}`);
+
+  let partial = false;
+  try {
+    log(`preparing ${executors.map((e) => `${e.name} (${e.executor.type})`).join(', ')}…`);
+    await Promise.all(executors.map((e) => e.executor.prepare(e.ctx)));
+    monitor.start();
+    heartbeat.start();
+    log(`running ${scenario.name} against ${stack.url} for up to ${Math.round(totalMs / 1000)} s`);
+    await Promise.all(executors.map((e) => e.executor.run(e.ctx)));
+  } finally {
+    partial = stop.signal.aborted;
+    options.signal?.removeEventListener('abort', onOuterAbort);
+    await Promise.all(behaviours.map((b) => b.behaviour.close()));
+    heartbeat.stop();
+    progress?.stop();
+    monitor.stop();
+    await prometheus?.close();
+  }
+
+  const delivery = mergeDelivery(behaviours.map((b) => b.deliverySummary()));
+  const internals: RunInternals = {
+    registry,
+    timeseries,
+    delivery,
+    missed: behaviours.flatMap((b) => [...b.missedDeliveries()]),
+    acknowledgedPosts: behaviours.flatMap((b) => b.acknowledgedPosts()),
+    credentials,
+  };
+  const extra = options.finish ? await options.finish(internals) : {};
+  timeseries.close();
+  const summary = buildSummary({
+    registry,
+    thresholds,
+    harness: monitor.report(),
+    startedAt,
+    endedAt: new Date(),
+    argv: options.argv,
+    scenario: { name: scenario.name, file: options.scenarioFile, scenarios: entries.map(([name]) => name) },
+    environment: { name: stack.name, provider: stack.provider, url: stack.url },
+    partial,
+    deliveryPosts: delivery.posts,
+    ...(scenario.targets !== 'none' && { targets: { set: targetSet(scenario.targets) } }),
+    ...extra,
+  });
+  await writeSummary(join(options.outDir, 'summary.json'), summary);
+  return { summary, exitCode: exitCodeFor(summary.verdict), outDir: options.outDir };
+}
+
+async function seedIfNeeded(options: RunOptions): Promise<SeedCredentials | null> {
+  const { scenario, stack, log } = options;
+  const needsUsers = Object.values(scenario.scenarios).some(
+    (s) => s.exec === undefined || s.exec === 'user-model' || s.exec.actions.some((a) => a !== 'ping'),
+  );
+  if (scenario.seed === 'none')
+    return needsUsers ? requireCredentials(credentialsFile('small', options.stateDir)) : null;
+  const shape = await resolveShape(scenario.seed);
+  const path = credentialsFile(shape.name, options.stateDir);
+  await seed({
+    target: { url: stack.url, admin: { username: stack.admin.username, password: options.adminPassword } },
+    shape,
+    credentialsPath: path,
+    progress: log,
+    ...(options.signal && { signal: options.signal }),
+  });
+  return requireCredentials(path);
+}
+
+function collectThresholds(scenario: ScenarioFile): Threshold[] {
+  const { thresholds } = parseThresholds(scenario.thresholds, { basePath: ['thresholds'] });
+  if (scenario.targets === 'none') return thresholds;
+  // A target-set check the scenario already states itself is judged (and reported) once.
+  const stated = new Set(thresholds.map((t) => `${t.metric} ${t.expression}`));
+  const fromTargets = targetThresholds(targetSet(scenario.targets)).filter(
+    (t) => !stated.has(`${t.metric} ${t.expression}`),
+  );
+  return [...thresholds, ...fromTargets];
+}
+
+function mergeDelivery(parts: DeliverySummary[]): DeliverySummary {
+  const posts = parts.reduce((n, p) => n + p.posts, 0);
+  const weighted = (key: 'p50' | 'p95' | 'p99') =>
+    Math.max(0, ...parts.filter((p) => p.posts > 0).map((p) => p.latency[key]));
+  return {
+    posts,
+    latency: { p50: weighted('p50'), p95: weighted('p95'), p99: weighted('p99') },
+    undelivered: parts.reduce((n, p) => n + p.undelivered, 0),
+    byPath: {
+      live: parts.reduce((n, p) => n + p.byPath.live, 0),
+      replayed: parts.reduce((n, p) => n + p.byPath.replayed, 0),
+      refetched: parts.reduce((n, p) => n + p.byPath.refetched, 0),
+    },
+  };
+}

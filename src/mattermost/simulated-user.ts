@@ -1,0 +1,323 @@
+import type { WebSocketMessage } from '@mattermost/client/lib/websocket_message.js';
+import type { Post, PostList } from '@mattermost/types/posts';
+import type { Random } from '../load/behaviours/seeded-random.js';
+import type { Metrics } from '../metrics/api.js';
+import type { SeededUser } from '../seed/credentials.js';
+import type { DeliveryPath, DeliveryTracker } from './delivery.js';
+import { inScope, instrumentClient } from './http.js';
+import { type Client4, newClient } from './official-client.js';
+import { type Arrival, type OpenSocketCount, WsSession } from './ws-session.js';
+
+// One simulated Mattermost user: its REST client, its WebSocket session, and the little state a
+// web client keeps (teams, channels, the channel on screen, posts it has seen) that the actions
+// draw on. Posts it creates and posts it receives are reported to the delivery tracker.
+
+export interface ChannelRef {
+  id: string;
+  /** O public, P private, D direct, G group. */
+  type: string;
+  teamId: string;
+  /** URL name (DMs: the two user ids). */
+  name: string;
+}
+
+export interface PostRef {
+  id: string;
+  rootId: string;
+  userId: string;
+  channelId: string;
+  createAt: number;
+}
+
+export interface DirectoryUser {
+  id: string;
+  username: string;
+}
+
+export interface SimulatedUserOptions {
+  vu: number;
+  baseUrl: string;
+  /** Absent for users that never log in (an action loop of `ping`). */
+  account?: SeededUser;
+  metrics: Metrics;
+  delivery: DeliveryTracker;
+  rng: Random;
+  /** Other users of the seed: partners for direct and group messages. */
+  directory: readonly DirectoryUser[];
+  openSockets: OpenSocketCount;
+  ws?: { minRetryMs?: number; jitterMs?: number; pingIntervalMs?: number };
+  requestTimeoutMs?: number;
+  /** The environment has an object store: uploads work. */
+  fileUploads?: boolean;
+  /** Keep the REST client between actions (action loops at a high rate; see `client`). */
+  keepClient?: boolean;
+}
+
+const RECENT_POSTS = 30;
+const REMEMBERED = 10;
+const REFETCH_CONCURRENCY = 4;
+
+export class SimulatedUser {
+  readonly vu: number;
+  readonly rng: Random;
+  readonly delivery: DeliveryTracker;
+  readonly directory: readonly DirectoryUser[];
+  readonly fileUploads: boolean;
+  session!: WsSession;
+  me!: DirectoryUser;
+  team!: { id: string; name: string };
+  teams: { id: string; name: string }[] = [];
+  readonly channels = new Map<string, ChannelRef>();
+  currentChannel = '';
+  /** Posts of the channel on screen, newest last. */
+  recent: PostRef[] = [];
+  /** Posts seen anywhere (permalinks, threads), own posts (edits), followed threads (read state). */
+  readonly seen: PostRef[] = [];
+  readonly own: PostRef[] = [];
+  followedThreads: string[] = [];
+  /** Last time each channel was viewed (ms since the epoch), for `since` fetches. */
+  readonly viewedAt = new Map<string, number>();
+  private rest: Client4 | null = null;
+  private token = '';
+  private lastPendingAt = 0;
+  private refetching: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: SimulatedUserOptions) {
+    this.vu = options.vu;
+    this.rng = options.rng;
+    this.delivery = options.delivery;
+    this.directory = options.directory;
+    this.fileUploads = options.fileUploads ?? false;
+  }
+
+  /**
+   * The user's REST client (Client4, instrumented). Created on demand: a Client4 holds some
+   * 34 KB of per-instance closures, too much to keep for each of thousands of mostly idle
+   * users, so the user model releases it after every action (creating one takes ~50 µs).
+   */
+  get client(): Client4 {
+    if (!this.rest) {
+      this.rest = instrumentClient(newClient(this.options.baseUrl, this.token || undefined), {
+        metrics: this.options.metrics,
+        ...(this.options.requestTimeoutMs !== undefined && { timeoutMs: this.options.requestTimeoutMs }),
+      });
+    }
+    return this.rest;
+  }
+
+  /** Between actions: drops the REST client unless told to keep it (see `client`). */
+  idle(): void {
+    if (!this.options.keepClient) this.rest = null;
+  }
+
+  /** Logs in, loads teams and channels like the web app on start, and opens the WebSocket. */
+  async start(signal: AbortSignal): Promise<void> {
+    const { account, delivery } = this.options;
+    if (!account) throw new Error(`VU ${this.vu} has no account to log in with`);
+    await inScope({ action: 'login', signal }, async () => {
+      const client = this.client;
+      const profile = await client.login(account.username, account.password);
+      this.token = client.getToken();
+      this.me = { id: profile.id, username: profile.username };
+      delivery.setUser(this.vu, profile.id);
+      this.teams = (await this.client.getMyTeams()).map((t) => ({ id: t.id, name: t.name }));
+      const team = this.rng.pick(this.teams);
+      if (!team) throw new Error(`${account.username} is in no team; seed the server first`);
+      this.team = team;
+      for (const t of this.teams) {
+        for (const c of await this.client.getMyChannels(t.id)) {
+          this.addChannel({ id: c.id, type: c.type, teamId: c.team_id, name: c.name });
+        }
+      }
+      await this.client.getMyChannelMembers(team.id);
+    });
+    this.currentChannel = this.rng.pick(this.teamChannels())?.id ?? '';
+    this.session = new WsSession(
+      {
+        baseUrl: this.options.baseUrl,
+        token: this.token,
+        metrics: this.options.metrics,
+        openSockets: this.options.openSockets,
+        ...this.options.ws,
+      },
+      {
+        onEvent: (msg, arrival) => this.onEvent(msg, arrival),
+        onOnline: (online) => delivery.setOnline(this.vu, online),
+        onNewHello: (since) => {
+          this.refetching = this.refetch([...this.channels.keys()], since, 'refetch');
+        },
+      },
+    );
+    await this.session.open(signal);
+    this.idle();
+  }
+
+  /** Public and private channels of the current team. */
+  teamChannels(): ChannelRef[] {
+    const out: ChannelRef[] = [];
+    for (const c of this.channels.values())
+      if (c.teamId === this.team.id && (c.type === 'O' || c.type === 'P')) out.push(c);
+    return out;
+  }
+
+  addChannel(channel: ChannelRef): void {
+    this.channels.set(channel.id, channel);
+    this.delivery.join(this.vu, [channel.id]);
+  }
+
+  /** The channel on screen changed: its posts replace the remembered ones. */
+  show(channelId: string, posts: PostList | null): void {
+    if (channelId !== this.currentChannel) this.recent = [];
+    this.currentChannel = channelId;
+    this.viewedAt.set(channelId, Date.now());
+    if (posts) this.rememberList(posts);
+  }
+
+  rememberList(list: PostList): void {
+    const posts = list.order
+      .map((id) => list.posts[id])
+      .filter((p): p is Post => p !== undefined && !p.delete_at);
+    posts.sort((a, b) => a.create_at - b.create_at);
+    for (const p of posts) this.remember(toRef(p));
+  }
+
+  remember(post: PostRef): void {
+    if (post.channelId === this.currentChannel) pushBounded(this.recent, post, RECENT_POSTS);
+    pushBounded(this.seen, post, REMEMBERED);
+    if (post.userId === this.me.id) pushBounded(this.own, post, REMEMBERED);
+  }
+
+  /** Older posts from scrolling up: they go before the ones on screen (the oldest are kept). */
+  prependOlder(list: PostList): void {
+    const older = list.order
+      .map((id) => list.posts[id])
+      .filter((p): p is Post => p !== undefined && !p.delete_at && p.channel_id === this.currentChannel)
+      .sort((a, b) => a.create_at - b.create_at)
+      .map(toRef);
+    this.recent = [...older, ...this.recent].slice(0, RECENT_POSTS);
+  }
+
+  /**
+   * Creates a post the way the web app does (a `pending_post_id` the server echoes in the
+   * `posted` event) and tells the delivery tracker when it was sent and acknowledged.
+   */
+  async createPost(channelId: string, message: string, rootId = '', fileIds: string[] = []): Promise<Post> {
+    this.lastPendingAt = Math.max(Date.now(), this.lastPendingAt + 1);
+    const pending = `${this.me.id}:${this.lastPendingAt}`;
+    this.delivery.sent(this.vu, channelId, pending);
+    try {
+      const post = await this.client.createPost({
+        channel_id: channelId,
+        message,
+        root_id: rootId,
+        file_ids: fileIds,
+        pending_post_id: pending,
+        user_id: this.me.id,
+        create_at: 0,
+      });
+      this.delivery.acknowledged(pending, post.id);
+      this.remember(toRef(post));
+      return post;
+    } catch (err) {
+      this.delivery.failed(pending);
+      throw err;
+    }
+  }
+
+  /** Posts of `channelIds` changed since `since`, reported as deliveries by `path`. */
+  async refetch(
+    channelIds: string[],
+    since: number,
+    action: string,
+    path: DeliveryPath = 'refetch',
+  ): Promise<void> {
+    const queue = [...channelIds];
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        const list = await this.client.getPostsSince(id, Math.max(0, since)).catch(() => null);
+        for (const postId of list?.order ?? []) this.delivery.received(this.vu, { id: postId }, path);
+      }
+    };
+    await inScope({ action }, () =>
+      Promise.all(Array.from({ length: REFETCH_CONCURRENCY }, worker)).then(() => undefined),
+    );
+  }
+
+  /**
+   * The final delivery pass: a user whose connection was replaced (new hello) or is down would
+   * refetch when it comes back; one that stayed connected would not, so neither does this.
+   */
+  async finalRefetch(channelIds: string[], since: number): Promise<void> {
+    await this.refetching;
+    const disrupted = !this.session?.online || this.session.lastDisruptionAt >= since;
+    if (disrupted) await this.refetch(channelIds, since - 10_000, 'refetch');
+  }
+
+  close(): void {
+    this.session?.close();
+    this.delivery.leave(this.vu);
+  }
+
+  private onEvent(msg: WebSocketMessage, arrival: Arrival): void {
+    const data = msg.data as Record<string, unknown>;
+    const channelId = msg.broadcast?.channel_id ?? '';
+    switch (msg.event as string) {
+      case 'posted': {
+        const json = typeof data.post === 'string' ? data.post : '';
+        const pendingPostId = topLevelString(json, 'pending_post_id');
+        let post: Post | null = null;
+        if (!pendingPostId || channelId === this.currentChannel) post = parsePost(json);
+        this.delivery.received(this.vu, { pendingPostId, id: post?.id }, arrival);
+        if (post) this.remember(toRef(post));
+        break;
+      }
+      case 'direct_added':
+        this.addChannel({ id: channelId, type: 'D', teamId: '', name: '' });
+        break;
+      case 'group_added':
+        this.addChannel({ id: channelId, type: 'G', teamId: '', name: '' });
+        break;
+      case 'user_added':
+        if (data.user_id === this.me.id) {
+          this.addChannel({ id: channelId, type: 'O', teamId: String(data.team_id ?? ''), name: '' });
+        }
+        break;
+    }
+  }
+}
+
+function toRef(p: Post): PostRef {
+  return {
+    id: p.id,
+    rootId: p.root_id ?? '',
+    userId: p.user_id,
+    channelId: p.channel_id,
+    createAt: p.create_at,
+  };
+}
+
+function pushBounded<T>(list: T[], item: T, max: number): void {
+  list.push(item);
+  if (list.length > max) list.shift();
+}
+
+/**
+ * A string field of the post JSON without parsing it: `pending_post_id` appears once, at the top
+ * level (nested text is escaped, so `"key":"` cannot match inside it).
+ */
+function topLevelString(json: string, key: string): string | undefined {
+  const marker = `"${key}":"`;
+  const at = json.indexOf(marker);
+  if (at === -1) return undefined;
+  const start = at + marker.length;
+  const end = json.indexOf('"', start);
+  return end > start ? json.slice(start, end) : undefined;
+}
+
+function parsePost(json: string): Post | null {
+  try {
+    return JSON.parse(json) as Post;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,182 @@
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { PROVIDERS } from '../stack/environment.js';
+
+// summary.json: the stable contract users' CI scripts read. Published as
+// schemas/summary.schema.json. Add fields as optional; never rename or remove one.
+
+const Closed = { additionalProperties: false } as const;
+const Ms = (description: string) => Type.Number({ description: `${description} (ms)` });
+const MsOrNull = (description: string) =>
+  Type.Union([Type.Number(), Type.Null()], { description: `${description} (ms); null without samples` });
+
+export const TrendSummarySchema = Type.Object(
+  {
+    type: Type.Literal('trend'),
+    count: Type.Integer({ minimum: 0 }),
+    avg: Ms('mean'),
+    min: Ms('minimum'),
+    med: Ms('median'),
+    p90: Ms('90th percentile'),
+    p95: Ms('95th percentile'),
+    p99: Ms('99th percentile'),
+    max: Ms('maximum'),
+  },
+  {
+    ...Closed,
+    description:
+      'A distribution (durations in ms; HDR histogram, < 0.1 % relative error). All 0 without samples.',
+  },
+);
+
+export const RateSummarySchema = Type.Object(
+  {
+    type: Type.Literal('rate'),
+    count: Type.Number({ minimum: 0, description: 'Values recorded.' }),
+    passes: Type.Number({ minimum: 0, description: 'Values that were true.' }),
+    rate: Type.Number({ minimum: 0, maximum: 1, description: 'passes / count.' }),
+  },
+  { ...Closed, description: 'A share of true values (k6 Rate).' },
+);
+
+export const CounterSummarySchema = Type.Object(
+  {
+    type: Type.Literal('counter'),
+    count: Type.Number({ minimum: 0 }),
+    rate: Type.Number({ minimum: 0, description: 'Per second over the run.' }),
+  },
+  { ...Closed, description: 'A monotonic count (k6 Counter).' },
+);
+
+export const GaugeSummarySchema = Type.Object(
+  {
+    type: Type.Literal('gauge'),
+    value: Type.Number({ description: 'Last value.' }),
+    min: Type.Number(),
+    max: Type.Number(),
+  },
+  { ...Closed, description: 'A last value with its range (k6 Gauge).' },
+);
+
+export const ThresholdResultSchema = Type.Object(
+  {
+    metric: Type.String({
+      description: 'Metric with its tag filter in k6 form: http_req_duration{action:create_post}.',
+    }),
+    expression: Type.String({ description: "As written: 'p(99)<2000'." }),
+    ok: Type.Boolean(),
+    value: Type.Union([Type.Number(), Type.Null()], {
+      description: 'The measured value; null when the series had no samples (not judged, counted as ok).',
+    }),
+    abortOnFail: Type.Optional(Type.Boolean()),
+    source: Type.Optional(
+      Type.String({ description: 'targets:<set> for target-set thresholds; absent for the scenario.' }),
+    ),
+  },
+  Closed,
+);
+
+export const TargetCheckSchema = Type.Object(
+  {
+    id: Type.String(),
+    check: Type.String(),
+    limit: Type.String(),
+    status: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('not-evaluated')], {
+      description: 'not-evaluated: the run could not measure it (e.g. needs server metrics); never a pass.',
+    }),
+    metric: Type.Optional(Type.String()),
+    expression: Type.Optional(Type.String()),
+    value: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+    note: Type.Optional(Type.String()),
+  },
+  Closed,
+);
+
+export const HarnessSummarySchema = Type.Object(
+  {
+    eventLoopDelayP99Ms: Ms("p99 of the harness's event-loop delay over the run"),
+    eventLoopDelayMaxMs: Type.Optional(Ms('largest event-loop delay')),
+    cpu: Type.Number({
+      minimum: 0,
+      description: 'Average CPU of the harness process, as a share of one core.',
+    }),
+    saturated: Type.Boolean({ description: 'The harness was the bottleneck: the verdict is invalid.' }),
+    reason: Type.Optional(Type.String()),
+  },
+  Closed,
+);
+
+/** Room for what later work adds: any object, tightened when it is defined. */
+const Open = (description: string) => Type.Object({}, { additionalProperties: true, description });
+
+export const SummarySchema = Type.Object(
+  {
+    version: Type.Literal(1, { description: 'Version of this document format.' }),
+    verdict: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('invalid')], {
+      description:
+        'invalid: the harness saturated, so the result says nothing about the server (exit 99); ' +
+        'fail: a threshold (or audit) failed (exit 99); pass: exit 0.',
+    }),
+    reason: Type.String({ description: 'One sentence saying why the verdict is what it is.' }),
+    startedAt: Type.String({ description: 'ISO 8601.' }),
+    endedAt: Type.String({ description: 'ISO 8601.' }),
+    durationS: Type.Number({ minimum: 0 }),
+    partial: Type.Boolean({
+      description: 'True when the run was interrupted (signal, abortOnFail) before its end.',
+    }),
+    command: Type.Array(Type.String(), { description: 'The command line, secrets replaced by ***.' }),
+    scenario: Type.Object(
+      {
+        name: Type.String({ description: 'As given on the command line.' }),
+        file: Type.Optional(Type.String()),
+        scenarios: Type.Optional(Type.Array(Type.String(), { description: 'Named scenarios that ran.' })),
+      },
+      Closed,
+    ),
+    environment: Type.Object(
+      {
+        name: Type.String(),
+        provider: Type.Union(
+          PROVIDERS.map((p) => Type.Literal(p)),
+          { description: 'Stack provider.' },
+        ),
+        url: Type.String({ description: "The users' entry URL." }),
+      },
+      Closed,
+    ),
+    thresholds: Type.Array(ThresholdResultSchema),
+    targets: Type.Optional(
+      Type.Object(
+        { name: Type.String(), checks: Type.Array(TargetCheckSchema) },
+        { ...Closed, description: 'Target set.' },
+      ),
+    ),
+    metrics: Type.Record(
+      Type.String(),
+      Type.Union([TrendSummarySchema, RateSummarySchema, CounterSummarySchema, GaugeSummarySchema]),
+      {
+        description:
+          'Keyed by metric name, tagged series in k6 form: name{tag:value,tag2:value} (tags sorted).',
+      },
+    ),
+    delivery: Type.Object(
+      {
+        posts: Type.Integer({ minimum: 0, description: 'Posts whose delivery was measured.' }),
+        latency: Type.Object({ p50: MsOrNull('p50'), p95: MsOrNull('p95'), p99: MsOrNull('p99') }, Closed),
+        undelivered: Type.Integer({
+          minimum: 0,
+          description: 'Post × member deliveries that never happened.',
+        }),
+      },
+      { ...Closed, description: 'Post → `posted` event delivery to every online member.' },
+    ),
+    harness: HarnessSummarySchema,
+    faults: Type.Optional(Type.Array(Open('One fault and its verdict.'))),
+    audits: Type.Optional(Open('Post-run audits.')),
+    capacity: Type.Optional(Open('Capacity search result.')),
+  },
+  Closed,
+) satisfies TSchema;
+
+export type Summary = Static<typeof SummarySchema>;
+export type Verdict = Summary['verdict'];
+export type MetricSummary = Summary['metrics'][string];

@@ -1,0 +1,154 @@
+import { writeFile } from 'node:fs/promises';
+import { ExitCode } from '../cli/exit-codes.js';
+import { METRIC } from '../metrics/api.js';
+import type { HarnessReport } from '../metrics/harness-monitor.js';
+import type { MetricsRegistry } from '../metrics/registry.js';
+import type { TargetCheckResult, TargetSet } from '../verdict/targets.js';
+import { targetReport } from '../verdict/targets.js';
+import {
+  evaluateThresholds,
+  type Threshold,
+  type ThresholdResult,
+  thresholdSelectors,
+} from '../verdict/thresholds.js';
+import type { Summary, Verdict } from './summary-schema.js';
+
+// Builds summary.json from the run's registry, thresholds and harness report, and decides the
+// verdict. The rule: invalid if the harness saturated (the run says so rather than blaming the
+// server), else fail if any threshold (or other check) failed, else pass.
+
+export interface SummaryInput {
+  registry: MetricsRegistry;
+  /** Scenario and target-set thresholds; evaluated here against the whole run. */
+  thresholds: readonly Threshold[];
+  harness: HarnessReport;
+  startedAt: Date;
+  endedAt: Date;
+  /** process.argv (or the part after `node`); secrets are redacted here. */
+  argv: readonly string[];
+  scenario: Summary['scenario'];
+  environment: Summary['environment'];
+  partial: boolean;
+  /** Posts whose delivery the run measured (the delivery tracker knows). */
+  deliveryPosts: number;
+  targets?: { set: TargetSet; serverResults?: Readonly<Record<string, TargetCheckResult>> };
+  /** Failing checks beyond thresholds (audits, fault verdicts), each one short sentence. */
+  otherFailures?: readonly string[];
+  faults?: Summary['faults'];
+  audits?: Summary['audits'];
+  capacity?: Summary['capacity'];
+}
+
+export function buildSummary(input: SummaryInput): Summary {
+  const { registry } = input;
+  const thresholds = evaluateThresholds(input.thresholds, registry);
+  const metrics = registry.snapshot({
+    include: thresholdSelectors(input.thresholds),
+    now: input.endedAt.getTime(),
+  });
+  const { verdict, reason } = decideVerdict(thresholds, input.harness, input.otherFailures);
+  const summary: Summary = {
+    version: 1,
+    verdict,
+    reason,
+    startedAt: input.startedAt.toISOString(),
+    endedAt: input.endedAt.toISOString(),
+    durationS: Math.max(0, (input.endedAt.getTime() - input.startedAt.getTime()) / 1000),
+    partial: input.partial,
+    command: redactArgv(input.argv),
+    scenario: input.scenario,
+    environment: input.environment,
+    thresholds,
+    metrics,
+    delivery: deliveryBlock(registry, input.deliveryPosts),
+    harness: input.harness,
+  };
+  if (input.targets !== undefined)
+    summary.targets = targetReport(input.targets.set, thresholds, input.targets.serverResults);
+  if (input.faults !== undefined) summary.faults = input.faults;
+  if (input.audits !== undefined) summary.audits = input.audits;
+  if (input.capacity !== undefined) summary.capacity = input.capacity;
+  return summary;
+}
+
+export function decideVerdict(
+  thresholds: readonly ThresholdResult[],
+  harness: Pick<HarnessReport, 'saturated' | 'reason'>,
+  otherFailures: readonly string[] = [],
+): { verdict: Verdict; reason: string } {
+  if (harness.saturated) {
+    return {
+      verdict: 'invalid',
+      reason: `the harness was saturated (${harness.reason ?? 'no reason given'}): the results do not measure the server; rerun with fewer users per harness or a bigger machine`,
+    };
+  }
+  const failed = thresholds.filter((t) => !t.ok);
+  if (failed.length > 0 || otherFailures.length > 0) {
+    const parts = failed.map((t) => `${t.metric} ${t.expression} (got ${t.value})`).concat(otherFailures);
+    return { verdict: 'fail', reason: `${parts.length} check(s) failed: ${parts.join('; ')}` };
+  }
+  return { verdict: 'pass', reason: `all ${thresholds.length} threshold(s) passed` };
+}
+
+/**
+ * pass → 0; fail → 99 (k6's thresholds-failed code); invalid → 99 as well: a run whose harness
+ * saturated must not let a CI job pass, and the DESIGN's exit codes stay k6's. Scripts that need
+ * to tell the two apart read `verdict` in summary.json; the console line says which it was.
+ */
+export function exitCodeFor(verdict: Verdict): number {
+  return verdict === 'pass' ? ExitCode.ok : ExitCode.thresholdsFailed;
+}
+
+/** The closing console line: `verdict: fail — 1 check(s) failed: …`. */
+export function verdictLine(summary: Pick<Summary, 'verdict' | 'reason'>): string {
+  const label = summary.verdict === 'invalid' ? 'INVALID (harness saturated)' : summary.verdict;
+  return `verdict: ${label} — ${summary.reason}`;
+}
+
+export async function writeSummary(path: string, summary: Summary): Promise<void> {
+  await writeFile(path, `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+function deliveryBlock(registry: MetricsRegistry, posts: number): Summary['delivery'] {
+  const latency = registry.query({ name: METRIC.deliveryLatency, tags: {} });
+  const missed = registry.query({ name: METRIC.deliveryMissed, tags: {} });
+  const at = (p: number) =>
+    latency?.type === 'trend' && latency.count > 0 ? Math.round(latency.percentile(p) * 1000) / 1000 : null;
+  return {
+    posts,
+    latency: { p50: at(50), p95: at(95), p99: at(99) },
+    undelivered: missed?.type === 'counter' ? missed.count : 0,
+  };
+}
+
+const SECRET_FLAG = /^--?[\w-]*(pass(word)?|secret|token|api-?key|credential|auth)[\w-]*$/i;
+const SECRET_ASSIGNMENT = /^([\w-]*(pass(word)?|secret|token|api-?key|credential|auth)[\w-]*)=.*$/i;
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^/:@\s]+):[^@/\s]*@/gi;
+
+/**
+ * The command line with secrets replaced by `***`: values of flags naming a password, secret,
+ * token, API key, credential or auth (`--admin-password x`, `--token=x`, `PASSWORD=x`), and
+ * passwords in URLs (`https://user:***@host`).
+ */
+export function redactArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  let hideNext = false;
+  for (const arg of argv) {
+    if (hideNext) {
+      out.push('***');
+      hideNext = false;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    if (SECRET_FLAG.test(flag)) {
+      if (eq === -1) hideNext = true;
+      out.push(eq === -1 ? arg : `${flag}=***`);
+    } else if (SECRET_ASSIGNMENT.test(arg)) {
+      out.push(arg.replace(SECRET_ASSIGNMENT, '$1=***'));
+    } else {
+      out.push(arg.replace(URL_CREDENTIALS, '$1:***@'));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,336 @@
+import { randomBytes } from 'node:crypto';
+import type { Channel } from '@mattermost/types/channels';
+import type { Post } from '@mattermost/types/posts';
+import type { Team } from '@mattermost/types/teams';
+import type { UserProfile } from '@mattermost/types/users';
+import { UsageError } from '../cli/exit-codes.js';
+import { seededRandom } from '../load/behaviours/seeded-random.js';
+import { messageText } from '../mattermost/message-text.js';
+import { type Client4, newClient } from '../mattermost/official-client.js';
+import { forEachBounded, withRetry } from './bounded-parallel.js';
+import { readCredentials, type SeedCredentials, type SeededUser, writeCredentials } from './credentials.js';
+import { type PlannedChannel, planSeed } from './plan.js';
+import type { SeedShape } from './shape.js';
+
+// `mmdrill seed`: creates a shape's teams, channels, users, memberships and history posts through
+// the API (Client4, as the admin; posts as their authors), a bounded number of requests at a time.
+// Idempotent: every object is looked up by name first, so a second run only fills gaps.
+
+/** Marks seeded history posts (props), so a second run can count them. */
+export const SEED_PROP = 'mmdrill_seed';
+const PAGE = 200;
+
+export interface SeedTarget {
+  url: string;
+  admin: { username: string; password: string };
+}
+
+export interface SeedOptions {
+  target: SeedTarget;
+  shape: SeedShape;
+  credentialsPath: string;
+  /** Requests in flight at once. Default 8. */
+  concurrency?: number;
+  progress?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface PhaseCount {
+  total: number;
+  created: number;
+}
+
+export interface SeedReport {
+  shape: string;
+  url: string;
+  credentialsFile: string;
+  teams: PhaseCount;
+  channels: PhaseCount;
+  users: PhaseCount;
+  teamMembers: PhaseCount;
+  channelMembers: PhaseCount;
+  posts: PhaseCount;
+  durationMs: number;
+}
+
+/** Counts one phase and prints a line when it ends (and every 2 s while it runs). */
+class Phase implements PhaseCount {
+  created = 0;
+  private done = 0;
+  private readonly started = Date.now();
+  private lastPrint = Date.now();
+  constructor(
+    private readonly name: string,
+    readonly total: number,
+    private readonly print: (line: string) => void,
+  ) {}
+  tick(created: boolean, n = 1): void {
+    this.done += n;
+    if (created) this.created += n;
+    if (Date.now() - this.lastPrint > 2_000 && this.done < this.total) {
+      this.lastPrint = Date.now();
+      this.print(`  ${this.name.padEnd(16)} ${this.done}/${this.total}…`);
+    }
+  }
+  end(): PhaseCount {
+    const seconds = ((Date.now() - this.started) / 1000).toFixed(1);
+    this.print(
+      `  ${this.name.padEnd(16)} ${this.total}/${this.total}  created ${this.created}  (${seconds} s)`,
+    );
+    return { total: this.total, created: this.created };
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as { status_code?: number }).status_code === 404;
+}
+
+/** Creates with retries; if that fails (a retried create that had worked), looks the object up. */
+async function createOrFind<T>(create: () => Promise<T>, find: () => Promise<T | null>): Promise<T> {
+  try {
+    return await withRetry(create);
+  } catch (err) {
+    const found = await find().catch(() => null);
+    if (found) return found;
+    throw err;
+  }
+}
+
+async function pages<T>(fetchPage: (page: number) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let page = 0; ; page++) {
+    const items = await withRetry(() => fetchPage(page));
+    out.push(...items);
+    if (items.length < PAGE) return out;
+  }
+}
+
+export async function seed(options: SeedOptions): Promise<SeedReport> {
+  const { target, shape, signal } = options;
+  const print = options.progress ?? (() => undefined);
+  const limit = options.concurrency ?? 8;
+  const started = Date.now();
+  const plan = planSeed(shape);
+  const admin = newClient(target.url);
+  await admin.login(target.admin.username, target.admin.password).catch((err: unknown) => {
+    throw new UsageError(
+      `admin "${target.admin.username}" cannot log in to ${target.url}: ${(err as Error).message}`,
+    );
+  });
+  const adminId = (await admin.getMe()).id;
+
+  // Teams (the admin creates them and so is a member, which creating channels needs).
+  const teamIds = new Map<string, string>();
+  const teams = new Phase('teams', plan.teams.length, print);
+  for (const t of plan.teams) {
+    signal?.throwIfAborted();
+    const existing = await admin
+      .getTeamByName(t.name)
+      .catch((err: unknown) => (isNotFound(err) ? null : Promise.reject(err)));
+    const team =
+      existing ??
+      (await createOrFind(
+        () => admin.createTeam({ name: t.name, display_name: t.displayName, type: 'O' } as Team),
+        () => admin.getTeamByName(t.name),
+      ));
+    if (existing) await withRetry(() => admin.addToTeam(team.id, adminId));
+    teamIds.set(t.name, team.id);
+    teams.tick(!existing);
+  }
+  const teamsCount = teams.end();
+
+  // Channels.
+  const channelIds = new Map<PlannedChannel, string>();
+  const channels = new Phase('channels', plan.channels.length, print);
+  await forEachBounded(
+    plan.channels,
+    limit,
+    async (c) => {
+      const teamId = teamIds.get(c.team)!;
+      const find = () =>
+        admin
+          .getChannelByName(teamId, c.name)
+          .catch((err: unknown) => (isNotFound(err) ? null : Promise.reject(err)));
+      const existing = await withRetry(find);
+      const channel =
+        existing ??
+        (await createOrFind(
+          () =>
+            admin.createChannel({
+              team_id: teamId,
+              name: c.name,
+              display_name: c.displayName,
+              type: c.type,
+            } as Channel),
+          find,
+        ));
+      channelIds.set(c, channel.id);
+      channels.tick(!existing);
+    },
+    signal,
+  );
+  const channelsCount = channels.end();
+
+  // Users: one generated password per data set, kept with the accounts.
+  const previous = await readCredentials(options.credentialsPath);
+  const password = previous?.users[0]?.password ?? `${randomBytes(18).toString('base64url')}Aa1!`;
+  const known = new Set(previous?.users.map((u) => u.username) ?? []);
+  const found = new Map<string, UserProfile>();
+  for (let i = 0; i < plan.users.length; i += 100) {
+    const batch = plan.users.slice(i, i + 100).map((u) => u.username);
+    for (const profile of await withRetry(() => admin.getProfilesByUsernames(batch)))
+      found.set(profile.username, profile);
+  }
+  const strangers = [...found.keys()].filter((name) => !known.has(name));
+  if (strangers.length > 0) {
+    throw new UsageError(
+      `${strangers.length} users of shape "${shape.name}" (e.g. ${strangers[0]}) exist on ${target.url} but are not in ${options.credentialsPath}, so their passwords are unknown: restore that file, or seed with another prefix`,
+    );
+  }
+  const users = new Phase('users', plan.users.length, print);
+  await forEachBounded(
+    plan.users,
+    limit,
+    async (u) => {
+      if (found.has(u.username)) {
+        users.tick(false);
+        return;
+      }
+      const profile = await createOrFind(
+        () => admin.createUser({ username: u.username, email: u.email, password } as UserProfile, '', ''),
+        async () => (await admin.getProfilesByUsernames([u.username]))[0] ?? null,
+      );
+      found.set(u.username, profile);
+      users.tick(true);
+    },
+    signal,
+  );
+  const usersCount = users.end();
+  const accounts: SeededUser[] = plan.users.map((u) => ({
+    id: found.get(u.username)!.id,
+    username: u.username,
+    password,
+  }));
+  const credentials: SeedCredentials = {
+    version: 1,
+    shape: shape.name,
+    url: target.url,
+    updatedAt: new Date().toISOString(),
+    teams: plan.teams.map((t) => ({ id: teamIds.get(t.name)!, name: t.name })),
+    users: accounts,
+  };
+  // Written now, so that an interrupted seed still knows the passwords of the users it created.
+  await writeCredentials(options.credentialsPath, credentials);
+
+  // Team memberships: every user in every team.
+  const teamMembers = new Phase('team members', plan.teams.length * accounts.length, print);
+  for (const t of plan.teams) {
+    const teamId = teamIds.get(t.name)!;
+    const members = new Set(
+      (await pages((p) => admin.getTeamMembers(teamId, p, PAGE))).map((m) => m.user_id),
+    );
+    await forEachBounded(
+      accounts,
+      limit,
+      async (a) => {
+        if (members.has(a.id)) return teamMembers.tick(false);
+        await withRetry(() => admin.addToTeam(teamId, a.id));
+        teamMembers.tick(true);
+      },
+      signal,
+    );
+  }
+  const teamMembersCount = teamMembers.end();
+
+  // Channel memberships.
+  const wanted = plan.channels.reduce((n, c) => n + c.members.length, 0);
+  const channelMembers = new Phase('channel members', wanted, print);
+  await forEachBounded(
+    plan.channels,
+    Math.max(1, Math.floor(limit / 2)),
+    async (c) => {
+      const channelId = channelIds.get(c)!;
+      const members = new Set(
+        (await pages((p) => admin.getChannelMembers(channelId, p, PAGE))).map((m) => m.user_id),
+      );
+      await forEachBounded(c.members, 2, async (i) => {
+        const account = accounts[i]!;
+        if (members.has(account.id)) return channelMembers.tick(false);
+        await withRetry(() => admin.addToChannel(account.id, channelId));
+        channelMembers.tick(true);
+      });
+    },
+    signal,
+  );
+  const channelMembersCount = channelMembers.end();
+
+  // History posts, written by a few members of each channel.
+  const logins = new Map<string, Promise<Client4>>();
+  const clientOf = (account: SeededUser): Promise<Client4> => {
+    let client = logins.get(account.username);
+    if (!client) {
+      const c = newClient(target.url);
+      client = withRetry(() => c.login(account.username, account.password)).then(() => c);
+      logins.set(account.username, client);
+    }
+    return client;
+  };
+  const posts = new Phase(
+    'posts',
+    plan.channels.reduce((n, c) => n + c.posts, 0),
+    print,
+  );
+  await forEachBounded(
+    plan.channels,
+    limit,
+    async (c) => {
+      if (c.posts === 0) return;
+      const channelId = channelIds.get(c)!;
+      const seeded = (await pages((p) => admin.getPosts(channelId, p, PAGE).then(postsOf))).filter(
+        (p) => p.props?.[SEED_PROP] === shape.name,
+      );
+      const roots = seeded.filter((p) => !p.root_id).map((p) => p.id);
+      posts.tick(false, Math.min(seeded.length, c.posts));
+      const authors = c.members.slice(0, shape.authorsPerChannel).map((i) => accounts[i]!);
+      if (authors.length === 0) throw new Error(`channel ${c.name} has no members to write its history`);
+      const rng = seededRandom(`${shape.name}:${c.name}:${seeded.length}`);
+      for (let k = seeded.length; k < c.posts; k++) {
+        signal?.throwIfAborted();
+        const author = await clientOf(authors[k % authors.length]!);
+        const rootId = roots.length > 0 && rng.chance(shape.replyShare) ? rng.pick(roots)! : '';
+        const post: PartialPost = {
+          channel_id: channelId,
+          message: messageText(rng),
+          root_id: rootId,
+          props: { [SEED_PROP]: shape.name },
+          // The server deduplicates by pending_post_id, so a retry cannot post twice.
+          pending_post_id: `${c.name}:${k}:${Date.now()}`,
+        };
+        const created = await withRetry(() => author.createPost(post));
+        if (!rootId) roots.push(created.id);
+        posts.tick(true);
+      }
+    },
+    signal,
+  );
+  const postsCount = posts.end();
+
+  return {
+    shape: shape.name,
+    url: target.url,
+    credentialsFile: options.credentialsPath,
+    teams: teamsCount,
+    channels: channelsCount,
+    users: usersCount,
+    teamMembers: teamMembersCount,
+    channelMembers: channelMembersCount,
+    posts: postsCount,
+    durationMs: Date.now() - started,
+  };
+}
+
+type PartialPost = Parameters<Client4['createPost']>[0];
+
+function postsOf(list: { order: string[]; posts: Record<string, Post> }): Post[] {
+  return list.order.map((id) => list.posts[id]).filter((p): p is Post => p !== undefined);
+}
