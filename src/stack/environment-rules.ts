@@ -53,6 +53,13 @@ function providerIssues(env: EnvironmentFile, context: CheckContext): ConfigIssu
       }
     }
   }
+  if (provider !== 'native' && context.written(['testDouble'])) {
+    issues.push({
+      path: ['testDouble'],
+      anchor: 'key',
+      message: `applies only to provider native (the test double runs only there), and this environment's provider is ${provider}; remove it`,
+    });
+  }
   for (const block of ['containers', 'existing'] as const) {
     if (provider !== block && context.written([block])) {
       issues.push({

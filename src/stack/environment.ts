@@ -124,6 +124,18 @@ const ContainersSchema = ClosedObject(
   { default: {}, description: 'Settings of the containers provider (only with provider: containers).' },
 );
 
+const TestDoubleSchema = ClosedObject(
+  {
+    unsafe: Type.Array(StringEnum(['ack-before-commit', 'drop-events'] as const, { description: 'An unsafe mode.' }), {
+      default: [],
+      uniqueItems: true,
+      description:
+        "Deliberately unsafe behaviour of the test double's app nodes, only to show that mmdrill's audits catch it: ack-before-commit (posts acknowledged before they are committed), drop-events (no WebSocket events).",
+    }),
+  },
+  { default: {}, description: 'Settings of the Mattermost test double (provider native only).' },
+);
+
 const ProxyNames = (link: LinkName) =>
   Type.Optional(
     Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })], {
@@ -195,6 +207,7 @@ export const EnvironmentSchema = ClosedObject(
     ports: PortsSchema,
     loadBalancer: LoadBalancerSchema,
     admin: AdminSchema,
+    testDouble: TestDoubleSchema,
     containers: ContainersSchema,
     existing: Type.Optional(ExistingSchema),
   },
@@ -210,7 +223,7 @@ type Shared = Omit<EnvironmentFile, 'provider' | 'containers' | 'existing'>;
 export type NativeEnvironment = Shared & { provider: 'native' };
 export type ContainersEnvironment = Shared & { provider: 'containers'; containers: ContainersSettings };
 /** mmdrill starts nothing here, so the settings that shape a stack it starts are absent. */
-export type ExistingEnvironment = Omit<Shared, 'appNodes' | 'proxies' | 'ports' | 'loadBalancer'> & {
+export type ExistingEnvironment = Omit<Shared, 'appNodes' | 'proxies' | 'ports' | 'loadBalancer' | 'testDouble'> & {
   provider: 'existing';
   existing: ExistingSettings;
 };
@@ -222,7 +235,7 @@ function toEnvironment(file: EnvironmentFile): Environment {
   const { provider, containers, existing, ...shared } = file;
   if (provider === 'containers') return { ...shared, provider, containers };
   if (provider === 'existing') {
-    const { appNodes: _a, proxies: _p, ports: _o, loadBalancer: _l, ...rest } = shared;
+    const { appNodes: _a, proxies: _p, ports: _o, loadBalancer: _l, testDouble: _t, ...rest } = shared;
     return { ...rest, provider, existing: existing! };
   }
   return { ...shared, provider };

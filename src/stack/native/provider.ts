@@ -187,6 +187,7 @@ export class NativeProvider implements StackProvider {
                   secretKey: objectStore.secretKey,
                 }
               : undefined,
+          extraArgs: env.testDouble.unsafe.length > 0 ? ['--unsafe', env.testDouble.unsafe.join(',')] : [],
         }),
     );
     // The first node creates the schema; the others start together after it.
