@@ -32,7 +32,14 @@ describe('environment files shipped in environments/', () => {
       ports: { lb: 0, toxiproxy: 0 },
       loadBalancer: { clientMaxBodySize: '100M', proxyReadTimeout: '90s' },
       admin: { username: 'sysadmin', passwordEnv: 'MMDRILL_ADMIN_PASSWORD' },
+      testDouble: { unsafe: [] },
     });
+  });
+
+  test('testDouble applies to provider native only', async () => {
+    await expect(
+      parseEnvironmentText('name: x\nprovider: containers\ntestDouble:\n  unsafe: [drop-events]\n', 'environments/t.yaml'),
+    ).rejects.toThrow(/environments\/t\.yaml:3:1  testDouble: applies only to provider native/);
   });
 
   test('containers: the images are there', async () => {
