@@ -1,5 +1,5 @@
 // npm run bench:engine — the load engine's own performance, in named sections:
-//   node dist/bench/engine.js [--only wrk-ratio,arrival-accuracy] [--duration SECONDS]
+//   node --expose-gc dist/bench/engine.js [--only wrk-ratio,arrival-accuracy,users-per-core,ws-memory] [--duration SECONDS]
 // Each section runs alone with --only; --duration overrides every chosen section's default.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { arrivalAccuracy } from './engine/arrival-accuracy.js';
 import type { Section } from './engine/sections.js';
+import { usersPerCore } from './engine/users-per-core.js';
 import { wrkRatio } from './engine/wrk-ratio.js';
+import { wsMemory } from './engine/ws-memory.js';
 
-const SECTIONS: readonly Section[] = [wrkRatio, arrivalAccuracy];
+const SECTIONS: readonly Section[] = [wrkRatio, arrivalAccuracy, usersPerCore, wsMemory];
 
 const { values } = parseArgs({
   options: {

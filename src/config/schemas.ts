@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
+import { DdilProfileSchema } from '../faults/ddil-profile.js';
+import { FaultPlanSchema } from '../faults/plan.js';
 import { ScenarioFileSchema } from '../load/scenario.js';
 import { packageRoot } from '../paths/package-root.js';
 import { SummarySchema } from '../report/summary-schema.js';
@@ -18,6 +20,8 @@ export interface ConfigKind {
 export const CONFIG_KINDS: readonly ConfigKind[] = [
   { kind: 'environment', title: 'mmdrill environment', directory: 'environments', schema: EnvironmentSchema },
   { kind: 'scenario', title: 'mmdrill scenario', directory: 'scenarios', schema: ScenarioFileSchema },
+  { kind: 'faultplan', title: 'mmdrill fault plan', directory: 'chaos', schema: FaultPlanSchema },
+  { kind: 'ddil-profile', title: 'mmdrill DDIL profile', directory: 'chaos/ddil', schema: DdilProfileSchema },
 ];
 
 /** A document mmdrill writes (a stable contract for users' scripts), published beside the inputs. */
@@ -47,9 +51,10 @@ export function schemaFileName(kind: string): string {
   return `${kind}.schema.json`;
 }
 
-/** The first line of a file of this kind, for editors: it sits one directory below the package root. */
+/** The first line of a file of this kind, for editors: the schema's path from the kind's directory. */
 export function schemaModeline(kind: string): string {
-  return `# yaml-language-server: $schema=../schemas/${schemaFileName(kind)}`;
+  const up = '../'.repeat(configKind(kind).directory.split('/').length);
+  return `# yaml-language-server: $schema=${up}schemas/${schemaFileName(kind)}`;
 }
 
 /** The published JSON Schema file's text (draft-07, which editors and ajv both speak by default). */

@@ -1,5 +1,5 @@
 import { parseDuration } from '../config/duration.js';
-import type { DeliverySummary, MissedDelivery } from '../mattermost/delivery.js';
+import type { DeliveryTracker, MissedDelivery } from '../mattermost/delivery.js';
 import type { Metrics } from '../metrics/api.js';
 import type { SeedCredentials } from '../seed/credentials.js';
 import type { StackDocument } from '../stack/stack-document.js';
@@ -13,9 +13,10 @@ export interface RunBehaviour {
   behaviour: Behaviour;
   /** The most VUs the scenario can have (its share of the seeded accounts). */
   maxVus: number;
-  deliverySummary(): DeliverySummary;
+  /** Its delivery tracker (one per scenario: VU numbers are the scenario's own). */
+  tracker(): DeliveryTracker;
   missedDeliveries(): readonly MissedDelivery[];
-  acknowledgedPosts(): string[];
+  acknowledgedPosts(): readonly string[];
 }
 
 export interface BehaviourContext {
@@ -71,20 +72,17 @@ export function createBehaviour(entry: ScenarioEntry, ctx: BehaviourContext): Ru
       idle: { minMs: parseDuration(model.idle.min), avgMs: parseDuration(model.idle.avg) },
       statusIntervalMs: parseDuration(model.statusInterval),
     });
-    return {
-      behaviour,
-      maxVus,
-      deliverySummary: () => behaviour.deliverySummary(),
-      missedDeliveries: () => behaviour.missedDeliveries(),
-      acknowledgedPosts: () => [],
-    };
+    return wrap(behaviour, maxVus);
   }
-  const behaviour = new ActionLoop({ ...common, loop: entry.exec.actions });
+  return wrap(new ActionLoop({ ...common, loop: entry.exec.actions }), maxVus);
+}
+
+function wrap(behaviour: UserModel | ActionLoop, maxVus: number): RunBehaviour {
   return {
     behaviour,
     maxVus,
-    deliverySummary: () => behaviour.deliverySummary(),
+    tracker: () => behaviour.deliveryTracker,
     missedDeliveries: () => behaviour.missedDeliveries(),
-    acknowledgedPosts: () => [],
+    acknowledgedPosts: () => behaviour.acknowledgedPosts(),
   };
 }

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DeliverySummary, MissedDelivery } from '../mattermost/delivery.js';
+import { combinedSummary, type DeliverySummary, type MissedDelivery } from '../mattermost/delivery.js';
 import { HarnessMonitor } from '../metrics/harness-monitor.js';
 import { Heartbeat, type TickListener } from '../metrics/heartbeat.js';
 import { type ListenAddress, startPrometheusEndpoint } from '../metrics/prometheus.js';
@@ -55,7 +55,7 @@ export interface RunInternals {
   timeseries: TimeseriesWriter;
   delivery: DeliverySummary;
   missed: MissedDelivery[];
-  acknowledgedPosts: string[];
+  acknowledgedPosts: readonly string[];
   credentials: SeedCredentials | null;
 }
 
@@ -134,7 +134,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     await prometheus?.close();
   }
 
-  const delivery = mergeDelivery(behaviours.map((b) => b.deliverySummary()));
+  const delivery = combinedSummary(behaviours.map((b) => b.tracker()));
   const internals: RunInternals = {
     registry,
     timeseries,
@@ -191,20 +191,4 @@ function collectThresholds(scenario: ScenarioFile): Threshold[] {
     (t) => !stated.has(`${t.metric} ${t.expression}`),
   );
   return [...thresholds, ...fromTargets];
-}
-
-function mergeDelivery(parts: DeliverySummary[]): DeliverySummary {
-  const posts = parts.reduce((n, p) => n + p.posts, 0);
-  const weighted = (key: 'p50' | 'p95' | 'p99') =>
-    Math.max(0, ...parts.filter((p) => p.posts > 0).map((p) => p.latency[key]));
-  return {
-    posts,
-    latency: { p50: weighted('p50'), p95: weighted('p95'), p99: weighted('p99') },
-    undelivered: parts.reduce((n, p) => n + p.undelivered, 0),
-    byPath: {
-      live: parts.reduce((n, p) => n + p.byPath.live, 0),
-      replayed: parts.reduce((n, p) => n + p.byPath.replayed, 0),
-      refetched: parts.reduce((n, p) => n + p.byPath.refetched, 0),
-    },
-  };
 }

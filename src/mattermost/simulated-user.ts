@@ -51,6 +51,8 @@ export interface SimulatedUserOptions {
   fileUploads?: boolean;
   /** Keep the REST client between actions (action loops at a high rate; see `client`). */
   keepClient?: boolean;
+  /** Every post the server acknowledged (201), for the loss audit. */
+  onAcknowledged?: (postId: string) => void;
 }
 
 const RECENT_POSTS = 30;
@@ -216,6 +218,7 @@ export class SimulatedUser {
         create_at: 0,
       });
       this.delivery.acknowledged(pending, post.id);
+      this.options.onAcknowledged?.(post.id);
       this.remember(toRef(post));
       return post;
     } catch (err) {

@@ -105,6 +105,94 @@ export const HarnessSummarySchema = Type.Object(
   Closed,
 );
 
+const Count = (description: string) => Type.Integer({ minimum: 0, description });
+const Iso = (description: string) => Type.String({ description: `${description} (ISO 8601)` });
+
+export const FaultVerdictSchema = Type.Object(
+  {
+    name: Type.String({ description: "The fault's name in the fault plan." }),
+    kind: Type.String({ description: 'Fault kind: latency, partition, kill, db-failover…' }),
+    target: Type.String({ description: 'The link or component it was applied to.' }),
+    startedAt: Iso('When the fault was applied'),
+    endedAt: Iso('When it was fully removed'),
+    interrupted: Type.Boolean({
+      description: 'The run ended (or was interrupted) during the fault, which was then removed.',
+    }),
+    recoveryFrom: Type.Union([Type.Literal('end'), Type.Literal('start')], {
+      description: "Recovery counted from the fault's end, or from its start (failovers).",
+    }),
+    timeToFirstErrorMs: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+      description:
+        'From the fault start to the first second with a failed request (1 s resolution); null if none failed.',
+    }),
+    requestsInWindow: Count('Requests completed during the fault (seconds overlapping its window).'),
+    errorsInWindow: Count('Of which failed.'),
+    errorRateInWindow: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], {
+      description: 'errorsInWindow / requestsInWindow; null without requests.',
+    }),
+    p99InWindowMs: MsOrNull('p99 of http_req_duration during the fault'),
+    baselineP99Ms: MsOrNull('p99 of http_req_duration before the first fault (the baseline)'),
+    recoveryMs: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+      description:
+        'From the fault end (start for failovers) until error rate and p99 were healthy for the sustain span (ms); null: not recovered before the run ended.',
+    }),
+    maxRecoveryMs: Type.Number({ minimum: 0, description: 'The drill’s limit on recoveryMs (ms).' }),
+    errorBudget: Type.Object(
+      {
+        failedRequests: Count('Failed requests in the fault window and its recovery span.'),
+        requests: Count('Requests in that span.'),
+        allowed: Type.Number({ minimum: 0, description: 'Failed requests the drill allows there.' }),
+      },
+      Closed,
+    ),
+    errorBudgetSpent: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+      description:
+        'failedRequests / allowed (1 = all spent, above 1 = over budget); null when the budget allowed no failure and some happened.',
+    }),
+    wsReconnects: Count(
+      'WebSocket reconnects completed during the fault, its recovery and the sustain span.',
+    ),
+    wsReconnectTimeMs: Type.Union(
+      [
+        Type.Object({ p50: Ms('median'), p95: Ms('95th percentile'), max: Ms('maximum') }, Closed),
+        Type.Null(),
+      ],
+      { description: 'Distribution of those reconnect times (mm_ws_reconnect_time); null without any.' },
+    ),
+    ok: Type.Boolean({ description: 'Recovered within maxRecoveryMs and within the error budget.' }),
+    reason: Type.String({ description: 'One sentence saying why.' }),
+  },
+  { ...Closed, description: 'One fault and its verdict.' },
+);
+
+const MissedDeliverySchema = Type.Object(
+  {
+    postId: Type.String(),
+    channelId: Type.String(),
+    senderVu: Type.Integer({ minimum: 0, description: "The sender's VU (numbered per scenario)." }),
+    memberVu: Type.Integer({ minimum: 0, description: 'The member who never got it (VU, per scenario).' }),
+  },
+  Closed,
+);
+
+export const AuditReportSchema = Type.Object(
+  {
+    acknowledgedPosts: Count('Posts the server acknowledged (create answered 201) during the run.'),
+    lostPosts: Count('Of which a healthy node answered 404 when read back: acknowledged, then lost.'),
+    lostPostIds: Type.Array(Type.String(), { maxItems: 20, description: 'The first 20 lost posts.' }),
+    unverifiedPosts: Count('Posts no node answered for (5xx, no answer) before the read-back gave up.'),
+    expectedDeliveries: Count('(post, online member) pairs owed a `posted` delivery.'),
+    missedDeliveries: Count('Of which never delivered: not live, not by replay, not by refetch.'),
+    missed: Type.Array(MissedDeliverySchema, {
+      maxItems: 20,
+      description: 'The first 20 missed deliveries.',
+    }),
+    ok: Type.Boolean({ description: 'No post lost or unverified, no delivery missed.' }),
+    reason: Type.String({ description: 'One sentence saying why.' }),
+  },
+  { ...Closed, description: 'Post-run audits: acknowledged posts read back, deliveries to online members.' },
+);
+
 /** Room for what later work adds: any object, tightened when it is defined. */
 const Open = (description: string) => Type.Object({}, { additionalProperties: true, description });
 
@@ -170,8 +258,10 @@ export const SummarySchema = Type.Object(
       { ...Closed, description: 'Post → `posted` event delivery to every online member.' },
     ),
     harness: HarnessSummarySchema,
-    faults: Type.Optional(Type.Array(Open('One fault and its verdict.'))),
-    audits: Type.Optional(Open('Post-run audits.')),
+    faults: Type.Optional(
+      Type.Array(FaultVerdictSchema, { description: 'Fault verdicts, in the order the faults started.' }),
+    ),
+    audits: Type.Optional(AuditReportSchema),
     capacity: Type.Optional(Open('Capacity search result.')),
   },
   Closed,
@@ -180,3 +270,5 @@ export const SummarySchema = Type.Object(
 export type Summary = Static<typeof SummarySchema>;
 export type Verdict = Summary['verdict'];
 export type MetricSummary = Summary['metrics'][string];
+export type FaultVerdict = Static<typeof FaultVerdictSchema>;
+export type AuditReport = Static<typeof AuditReportSchema>;

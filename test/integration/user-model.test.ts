@@ -124,6 +124,7 @@ describe('user model', () => {
       count(snap, 'mm_actions{action:create_post,ok:true}') +
       count(snap, 'mm_actions{action:upload_file,ok:true}');
     expect(delivery.posts).toBe(created);
+    expect(new Set(model.acknowledgedPosts()).size).toBe(created);
     expect(delivery.undelivered).toBe(0);
     expect(model.missedDeliveries()).toEqual([]);
     expect(count(snap, 'mm_delivery_missed')).toBe(0);

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { LOOP_ACTIONS, type LoopActionName } from '../../mattermost/actions/catalogue.js';
-import type { DeliverySummary } from '../../mattermost/delivery.js';
+import type { DeliverySummary, DeliveryTracker } from '../../mattermost/delivery.js';
 import type { Behaviour, Iteration } from '../types.js';
 import { SimulatedUsers, type SimulatedUsersOptions } from './simulated-users.js';
 
@@ -59,5 +59,15 @@ export class ActionLoop implements Behaviour {
 
   missedDeliveries() {
     return this.users.delivery.missed();
+  }
+
+  /** Every post the server acknowledged to this scenario's users, for the loss audit. */
+  acknowledgedPosts(): readonly string[] {
+    return this.users.acknowledgedPosts();
+  }
+
+  /** The tracker itself: several scenarios' figures combine with combinedSummary(). */
+  get deliveryTracker(): DeliveryTracker {
+    return this.users.delivery;
   }
 }

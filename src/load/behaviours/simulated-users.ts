@@ -46,6 +46,7 @@ export class SimulatedUsers {
   private readonly actionCount: Counter;
   private readonly actionTags = new Map<string, { action: string }>();
   private summary: DeliverySummary | null = null;
+  private readonly acknowledged: string[] = [];
 
   constructor(private readonly options: SimulatedUsersOptions) {
     if (options.urls.length === 0) throw new Error('no Mattermost URL to send users to');
@@ -81,6 +82,7 @@ export class SimulatedUsers {
       ...(this.options.requestTimeoutMs !== undefined && { requestTimeoutMs: this.options.requestTimeoutMs }),
       fileUploads: this.options.fileUploads ?? false,
       keepClient: this.options.keepClients ?? false,
+      onAcknowledged: (postId) => this.acknowledged.push(postId),
     });
     // A VU initialised again (after a failed start) leaves nothing of its previous life behind.
     this.users.get(vu)?.close();
@@ -94,6 +96,11 @@ export class SimulatedUsers {
     const user = this.users.get(vu);
     if (!user) throw new Error(`VU ${vu} was not initialised`);
     return user;
+  }
+
+  /** Ids of every post the server acknowledged to these users (26 bytes each), for the loss audit. */
+  acknowledgedPosts(): readonly string[] {
+    return this.acknowledged;
   }
 
   get size(): number {

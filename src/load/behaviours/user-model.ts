@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { ActionMix } from '../../mattermost/actions/action-mix.js';
 import { USER_ACTIONS, type UserActionName } from '../../mattermost/actions/catalogue.js';
 import { getStatuses } from '../../mattermost/actions/get-statuses.js';
-import type { DeliverySummary } from '../../mattermost/delivery.js';
+import type { DeliverySummary, DeliveryTracker } from '../../mattermost/delivery.js';
 import type { SimulatedUser } from '../../mattermost/simulated-user.js';
 import type { Behaviour, Iteration } from '../types.js';
 import { type Random, seededRandom } from './seeded-random.js';
@@ -143,6 +143,16 @@ export class UserModel implements Behaviour {
   /** Every (post, member) never delivered, for the audits; final once close() resolved. */
   missedDeliveries() {
     return this.users.delivery.missed();
+  }
+
+  /** Every post the server acknowledged to this scenario's users, for the loss audit. */
+  acknowledgedPosts(): readonly string[] {
+    return this.users.acknowledgedPosts();
+  }
+
+  /** The tracker itself: several scenarios' figures combine with combinedSummary(). */
+  get deliveryTracker(): DeliveryTracker {
+    return this.users.delivery;
   }
 
   /** The rate (idle multiplier) of VU `vu`. */

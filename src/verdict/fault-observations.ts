@@ -1,0 +1,69 @@
+import { METRIC } from '../metrics/api.js';
+import type { Tick, TickListener } from '../metrics/heartbeat.js';
+import type { IntervalSnapshot } from '../metrics/interval.js';
+import { type LatencySketch, percentileOf, sketchOfTrend } from './fault-latency-sketch.js';
+
+// What the users experienced, second by second, kept for the fault verdicts: the heartbeat hands
+// every listener the last second's aggregates, and this keeps the few figures a verdict needs
+// (a few hundred bytes a second: an hour is 3,600 entries, well under a few MB).
+
+/** One heartbeat interval (normally one second) of the load. */
+export interface SecondObservation {
+  /** Epoch milliseconds. */
+  startedAt: number;
+  endedAt: number;
+  /** Completed HTTP requests (samples of http_req_failed). */
+  requests: number;
+  /** Of which failed (http_req_failed true: status >= 400 or no answer). */
+  errors: number;
+  /** errors / requests; null without requests. */
+  errorRate: number | null;
+  /** p99 of http_req_duration in the second (ms); null without requests. */
+  p99Ms: number | null;
+  /** http_req_duration's distribution in the second, for percentiles over longer spans. */
+  latency: LatencySketch | null;
+  /** WebSocket reconnects completed in the second (mm_ws_reconnects, every kind). */
+  wsReconnects: number;
+  /** Their reconnect times (mm_ws_reconnect_time, ms). */
+  wsReconnectTime: LatencySketch | null;
+}
+
+/** The observation of one interval snapshot. */
+export function observeInterval(interval: IntervalSnapshot): SecondObservation {
+  const failed = interval.sink(METRIC.httpReqFailed);
+  const requests = failed?.type === 'rate' ? failed.count : 0;
+  const errors = failed?.type === 'rate' ? failed.passes : 0;
+  const duration = interval.sink(METRIC.httpReqDuration);
+  const latency = duration?.type === 'trend' ? sketchOfTrend(duration) : null;
+  const reconnects = interval.sink(METRIC.wsReconnects);
+  const reconnectTime = interval.sink(METRIC.wsReconnectTime);
+  return {
+    startedAt: interval.startedAt,
+    endedAt: interval.endedAt,
+    requests,
+    errors,
+    errorRate: requests > 0 ? Math.min(1, errors / requests) : null,
+    p99Ms: percentileOf([latency], 99),
+    latency,
+    wsReconnects: reconnects?.type === 'counter' ? reconnects.count : 0,
+    wsReconnectTime: reconnectTime?.type === 'trend' ? sketchOfTrend(reconnectTime) : null,
+  };
+}
+
+/**
+ * Records every heartbeat interval of a run. Register `listener` with `runScenario({listeners})`;
+ * read `observations()` in the run's `finish` hook (the final, partial interval is in by then).
+ */
+export class PerSecondObserver {
+  private readonly seconds: SecondObservation[] = [];
+
+  readonly listener: TickListener = (tick: Tick) => {
+    // An empty closing interval (stop() right after a beat) adds nothing.
+    if (tick.final && tick.interval.endedAt <= tick.interval.startedAt) return;
+    this.seconds.push(observeInterval(tick.interval));
+  };
+
+  observations(): readonly SecondObservation[] {
+    return this.seconds;
+  }
+}
