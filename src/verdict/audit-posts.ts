@@ -2,6 +2,7 @@ import { inScope, instrumentClient, statusOf } from '../mattermost/http.js';
 import { type Client4, newClient } from '../mattermost/official-client.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import { forEachBounded } from '../seed/bounded-parallel.js';
+import type { StackDocument } from '../stack/stack-document.js';
 
 // The loss audit: every post the server acknowledged must still be there. Each one is read back
 // as the admin, straight through app nodes (the stack may still be recovering: a node that does
@@ -30,6 +31,21 @@ export interface PostReadBack {
   lost: string[];
   /** Posts no node gave a definite answer for before the retries ran out. */
   unverified: string[];
+}
+
+/**
+ * Where and as whom to read back on a stack: each app node directly (no load balancer or users'
+ * link in the way, which a fault plan may have been impairing), then the users' URL (the only
+ * one an existing deployment may publish).
+ */
+export function readBackThrough(
+  stack: Pick<StackDocument, 'url' | 'appNodes' | 'admin'>,
+  adminPassword: string,
+): Pick<PostReadBackOptions, 'urls' | 'admin'> {
+  return {
+    urls: [...stack.appNodes.map((node) => node.url), stack.url],
+    admin: { username: stack.admin.username, password: adminPassword },
+  };
 }
 
 type Answer = 'found' | 'missing' | 'unknown';

@@ -56,7 +56,7 @@ export function baselineSeconds(
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
-/** A verdict per window, in the order given. */
+/** A verdict per window, in the order the faults started. */
 export function judgeFaults(
   windows: readonly JudgedFaultWindow[],
   observations: readonly SecondObservation[],
@@ -72,7 +72,8 @@ export function judgeFaults(
   );
   const limit = p99Limit(baselineP99Ms, criteria);
   const runEnd = observations.at(-1)?.endedAt ?? firstFaultAt;
-  return windows.map((window) => judgeOne(window, observations, { criteria, baselineP99Ms, limit, runEnd }));
+  const byStart = [...windows].sort((a, b) => epochOf(a.startedAt) - epochOf(b.startedAt));
+  return byStart.map((window) => judgeOne(window, observations, { criteria, baselineP99Ms, limit, runEnd }));
 }
 
 interface Context {
@@ -150,7 +151,8 @@ function judgeOne(
       p50 === null || p95 === null || max === null
         ? null
         : { p50: round(p50), p95: round(p95), max: round(max) },
-    ok: recoveredInTime && withinBudget && window.error === undefined,
+    // A fault no second of the load overlapped says nothing about the users: never a pass.
+    ok: recoveredInTime && withinBudget && window.error === undefined && inWindow.length > 0,
     reason: '',
   };
   verdict.reason = reasonFor(verdict, recovery.detail, inWindow.length === 0);

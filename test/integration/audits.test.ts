@@ -16,6 +16,7 @@ import { loadEnvironmentFile } from '../../src/stack/environment.js';
 import { NativeProvider } from '../../src/stack/native/provider.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
 import type { RunningStack } from '../../src/stack/provider.js';
+import { readBackThrough } from '../../src/verdict/audit-posts.js';
 import { auditFailures, auditRun } from '../../src/verdict/audits.js';
 import { PerSecondObserver } from '../../src/verdict/fault-observations.js';
 
@@ -38,12 +39,7 @@ async function nativeStack(unsafe: Unsafe[]): Promise<RunningStack> {
 }
 
 function readBackOptions(stack: RunningStack) {
-  const doc = stack.document;
-  return {
-    urls: [...doc.appNodes.map((n) => n.url), doc.url],
-    admin: { username: doc.admin.username, password: PASSWORD },
-    retryForMs: 20_000,
-  };
+  return { ...readBackThrough(stack.document, PASSWORD), retryForMs: 20_000 };
 }
 
 /**

@@ -2,23 +2,41 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { textReader } from '../../src/faults/config-reader.js';
-import { type DdilProfile, expandProfile, loadDdilProfile, readDdilProfile } from '../../src/faults/ddil-profile.js';
+import {
+  type DdilProfile,
+  expandProfile,
+  loadDdilProfile,
+  readDdilProfile,
+} from '../../src/faults/ddil-profile.js';
 import { packageRoot } from '../../src/paths/package-root.js';
 
 const shipped = (name: string) => loadDdilProfile(join(packageRoot(), 'chaos', 'ddil', `${name}.yaml`));
 const lines = (...rows: string[]) => `${rows.join('\n')}\n`;
 const at = { name: 'p', target: 'users-lb', startMs: 0, path: ['faults', 0] };
-const spans = (profile: DdilProfile, options: Partial<typeof at> & { scale?: number; seed?: string | number; durationMs?: number } = {}) =>
-  expandProfile(profile, { ...at, ...options }).map((f) => [f.startMs, f.durationMs] as const);
+const spans = (
+  profile: DdilProfile,
+  options: Partial<typeof at> & { scale?: number; seed?: string | number; durationMs?: number } = {},
+) => expandProfile(profile, { ...at, ...options }).map((f) => [f.startMs, f.durationMs] as const);
 
 describe('DDIL profiles shipped in chaos/ddil/', () => {
   test('the five profiles load, each citing its sources', async () => {
-    const files = (await readdir(join(packageRoot(), 'chaos', 'ddil'))).filter((f) => f.endsWith('.yaml')).sort();
-    expect(files).toEqual(['denied.yaml', 'disrupted.yaml', 'intermittent.yaml', 'limited-hf.yaml', 'limited-satcom.yaml']);
+    const files = (await readdir(join(packageRoot(), 'chaos', 'ddil')))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
+    expect(files).toEqual([
+      'denied.yaml',
+      'disrupted.yaml',
+      'intermittent.yaml',
+      'limited-hf.yaml',
+      'limited-satcom.yaml',
+    ]);
     for (const file of files) {
       const profile = await loadDdilProfile(join(packageRoot(), 'chaos', 'ddil', file));
       expect(`${profile.name}.yaml`).toBe(file);
-      expect(profile.source.some((s) => s.includes('targets-and-workload.md')), file).toBe(true);
+      expect(
+        profile.source.some((s) => s.includes('targets-and-workload.md')),
+        file,
+      ).toBe(true);
     }
   });
 
@@ -46,7 +64,9 @@ describe('DDIL profiles shipped in chaos/ddil/', () => {
 
   test('denied: the link cut for the whole profile (5 minutes), or as long as the plan says', async () => {
     expect(spans(await shipped('denied'))).toEqual([[0, 300_000]]);
-    expect(spans(await shipped('denied'), { durationMs: 30_000, startMs: 20_000 })).toEqual([[20_000, 30_000]]);
+    expect(spans(await shipped('denied'), { durationMs: 30_000, startMs: 20_000 })).toEqual([
+      [20_000, 30_000],
+    ]);
   });
 });
 
@@ -77,9 +97,16 @@ describe('the intermittent schedule', () => {
 
   test('names each drop and places it after the application start', async () => {
     const faults = expandProfile(await shipped('intermittent'), { ...at, name: 'field', startMs: 30_000 });
-    expect(faults[0]).toMatchObject({ name: 'field/drop-1', kind: 'partition', target: 'users-lb', profile: 'intermittent' });
+    expect(faults[0]).toMatchObject({
+      name: 'field/drop-1',
+      kind: 'partition',
+      target: 'users-lb',
+      profile: 'intermittent',
+    });
     expect(faults.every((f) => f.startMs > 30_000)).toBe(true);
-    expect(faults.map((f) => f.startMs - 30_000)).toEqual(spans(await shipped('intermittent')).map(([s]) => s));
+    expect(faults.map((f) => f.startMs - 30_000)).toEqual(
+      spans(await shipped('intermittent')).map(([s]) => s),
+    );
   });
 });
 
@@ -101,7 +128,11 @@ describe('time scaling', () => {
     const profile = await shipped('intermittent');
     const clipped = spans(profile, { scale: 0.1, durationMs: 20_000 });
     expect(clipped.every(([start, length]) => start + length <= 20_000)).toBe(true);
-    expect(clipped).toEqual(spans(profile, { scale: 0.1 }).filter(([start]) => start < 20_000).map(([s, l]) => [s, Math.min(l, 20_000 - s)]));
+    expect(clipped).toEqual(
+      spans(profile, { scale: 0.1 })
+        .filter(([start]) => start < 20_000)
+        .map(([s, l]) => [s, Math.min(l, 20_000 - s)]),
+    );
   });
 });
 

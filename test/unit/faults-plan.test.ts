@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
-import { loadFaultPlan, type LoadFaultPlanOptions, parseFaultPlanText } from '../../src/faults/plan.js';
+import { type LoadFaultPlanOptions, loadFaultPlan, parseFaultPlanText } from '../../src/faults/plan.js';
 import { packageRoot } from '../../src/paths/package-root.js';
 import { type Environment, parseEnvironmentText } from '../../src/stack/environment.js';
 
@@ -27,11 +27,16 @@ const existing = (allowDestructive: boolean) =>
     'environments/e.yaml',
   );
 
-async function problems(text: string, env?: Environment, options: LoadFaultPlanOptions = {}): Promise<string[]> {
+async function problems(
+  text: string,
+  env?: Environment,
+  options: LoadFaultPlanOptions = {},
+): Promise<string[]> {
   try {
     await parseFaultPlanText(text, FILE, env ?? (await native()), options);
   } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map((p) => `${p.file}:${p.line}:${p.column}  ${p.path}: ${p.message}`);
+    if (err instanceof ConfigError)
+      return err.problems.map((p) => `${p.file}:${p.line}:${p.column}  ${p.path}: ${p.message}`);
     throw err;
   }
   throw new Error('expected a ConfigError');
@@ -39,7 +44,12 @@ async function problems(text: string, env?: Environment, options: LoadFaultPlanO
 
 /** A plan with the given fault entries (each a list of `key: value` lines). */
 const plan = (...faults: string[][]) =>
-  lines('name: t', 'warmup: 10s', 'faults:', ...faults.flatMap((f) => f.map((row, i) => `${i === 0 ? '  - ' : '    '}${row}`)));
+  lines(
+    'name: t',
+    'warmup: 10s',
+    'faults:',
+    ...faults.flatMap((f) => f.map((row, i) => `${i === 0 ? '  - ' : '    '}${row}`)),
+  );
 
 describe('fault plans shipped in chaos/', () => {
   test('every plan loads against the native environment, with its faults on the timeline', async () => {
@@ -61,7 +71,10 @@ describe('fault plans shipped in chaos/', () => {
     for (const file of files) {
       const loaded = await loadFaultPlan(join(packageRoot(), 'chaos', file), env);
       expect(loaded.faults.length, file).toBeGreaterThan(0);
-      expect(loaded.faults.every((f) => f.startMs >= 20_000), file).toBe(true);
+      expect(
+        loaded.faults.every((f) => f.startMs >= 20_000),
+        file,
+      ).toBe(true);
     }
   });
 
@@ -69,7 +82,13 @@ describe('fault plans shipped in chaos/', () => {
     const loaded = await loadFaultPlan(join(packageRoot(), 'chaos', 'app-node-kill.yaml'), await native());
     expect(loaded).toMatchObject({ name: 'app-node-kill', warmupMs: 20_000, endMs: 40_000 });
     expect(loaded.faults).toEqual([
-      expect.objectContaining({ name: 'kill-app-2', kind: 'kill', target: 'app-2', startMs: 20_000, durationMs: 20_000 }),
+      expect.objectContaining({
+        name: 'kill-app-2',
+        kind: 'kill',
+        target: 'app-2',
+        startMs: 20_000,
+        durationMs: 20_000,
+      }),
     ]);
   });
 });
@@ -111,9 +130,30 @@ describe('plan entries', () => {
     await expect(
       parseFaultPlanText(
         plan(
-          ['kind: latency', 'target: users-lb', 'stream: upstream', 'latency: 1s', 'start: 0s', 'duration: 10s'],
-          ['kind: latency', 'target: users-lb', 'stream: downstream', 'latency: 1s', 'start: 5s', 'duration: 10s'],
-          ['kind: latency', 'target: users-lb', 'stream: upstream', 'latency: 1s', 'start: 10s', 'duration: 10s'],
+          [
+            'kind: latency',
+            'target: users-lb',
+            'stream: upstream',
+            'latency: 1s',
+            'start: 0s',
+            'duration: 10s',
+          ],
+          [
+            'kind: latency',
+            'target: users-lb',
+            'stream: downstream',
+            'latency: 1s',
+            'start: 5s',
+            'duration: 10s',
+          ],
+          [
+            'kind: latency',
+            'target: users-lb',
+            'stream: upstream',
+            'latency: 1s',
+            'start: 10s',
+            'duration: 10s',
+          ],
           ['kind: bandwidth', 'target: users-lb', 'stream: both', 'rate: 10', 'start: 0s', 'duration: 20s'],
         ),
         FILE,
@@ -133,9 +173,15 @@ describe('bad fault plans: each rule with file, line and field', () => {
 
   test('negative and zero durations', async () => {
     const negative = await problems(plan(['kind: freeze', 'target: app-1', 'start: 0s', 'duration: -30s']));
-    expect(negative).toEqual(['chaos/test.yaml:7:15  faults[0].duration: duration must not be negative (got "-30s")']);
-    const startNegative = await problems(plan(['kind: freeze', 'target: app-1', 'start: -5', 'duration: 3s']));
-    expect(startNegative).toEqual(['chaos/test.yaml:6:12  faults[0].start: start must not be negative (got -5)']);
+    expect(negative).toEqual([
+      'chaos/test.yaml:7:15  faults[0].duration: duration must not be negative (got "-30s")',
+    ]);
+    const startNegative = await problems(
+      plan(['kind: freeze', 'target: app-1', 'start: -5', 'duration: 3s']),
+    );
+    expect(startNegative).toEqual([
+      'chaos/test.yaml:6:12  faults[0].start: start must not be negative (got -5)',
+    ]);
     const zero = await problems(plan(['kind: freeze', 'target: app-1', 'start: 0s', 'duration: 0s']));
     expect(zero).toEqual(['chaos/test.yaml:7:15  faults[0].duration: duration must be longer than 0s']);
   });
@@ -144,7 +190,15 @@ describe('bad fault plans: each rule with file, line and field', () => {
     const found = await problems(
       plan(
         ['kind: latency', 'target: lb-app', 'latency: 100ms', 'start: 0s', 'duration: 30s'],
-        ['name: slow-2', 'kind: latency', 'target: lb-app-2', 'stream: both', 'latency: 1s', 'start: 20s', 'duration: 30s'],
+        [
+          'name: slow-2',
+          'kind: latency',
+          'target: lb-app-2',
+          'stream: both',
+          'latency: 1s',
+          'start: 20s',
+          'duration: 30s',
+        ],
       ),
     );
     expect(found).toEqual([
@@ -177,16 +231,27 @@ describe('bad fault plans: each rule with file, line and field', () => {
   });
 
   test('a fault starting after the run ends (when the run length is known)', async () => {
-    const found = await problems(plan(['kind: freeze', 'target: app-1', 'start: 2m', 'duration: 10s']), undefined, {
-      runDurationMs: 60_000,
-    });
+    const found = await problems(
+      plan(['kind: freeze', 'target: app-1', 'start: 2m', 'duration: 10s']),
+      undefined,
+      {
+        runDurationMs: 60_000,
+      },
+    );
     expect(found).toEqual([
       'chaos/test.yaml:6:12  faults[0].start: "freeze-app-1" starts at 2m, when the run (1m) has ended',
     ]);
   });
 
   test('"after-warmup" without a warm-up', async () => {
-    const text = lines('name: t', 'faults:', '  - kind: freeze', '    target: app-1', '    start: after-warmup', '    duration: 5s');
+    const text = lines(
+      'name: t',
+      'faults:',
+      '  - kind: freeze',
+      '    target: app-1',
+      '    start: after-warmup',
+      '    duration: 5s',
+    );
     expect(await problems(text)).toEqual([
       'chaos/test.yaml:5:12  faults[0].start: start "after-warmup" needs the plan\'s warm-up length: add warmup (e.g. warmup: 30s)',
     ]);
@@ -204,7 +269,7 @@ describe('bad fault plans: each rule with file, line and field', () => {
     expect(found).toEqual([
       'chaos/test.yaml:5:13  faults[0].target: latency acts on a link or proxy (users-lb, lb-app, lb-app-2, app-db-primary…), and app-1 is a component',
       'chaos/test.yaml:10:13  faults[1].target: kill acts on a component (app-1, postgres-primary, nginx…), and users-lb is a link',
-      'chaos/test.yaml:14:13  faults[2].target: toxiproxy carries the links\' faults; it cannot be a fault\'s target itself',
+      "chaos/test.yaml:14:13  faults[2].target: toxiproxy carries the links' faults; it cannot be a fault's target itself",
       'chaos/test.yaml:18:13  faults[3].target: db-failover acts on the database primary (postgres-primary), not app-2',
     ]);
   });
@@ -214,7 +279,10 @@ describe('bad fault plans: each rule with file, line and field', () => {
       lines('name: n', 'provider: native', 'database:', '  replica: false'),
       'environments/n.yaml',
     );
-    const found = await problems(plan(['kind: db-failover', 'target: postgres-primary', 'start: 0s', 'duration: 5s']), env);
+    const found = await problems(
+      plan(['kind: db-failover', 'target: postgres-primary', 'start: 0s', 'duration: 5s']),
+      env,
+    );
     expect(found).toEqual([
       'chaos/test.yaml:4:11  faults[0].kind: db-failover needs a database replica to promote: set database.replica: true in the environment',
     ]);
@@ -238,14 +306,22 @@ describe('bad fault plans: each rule with file, line and field', () => {
 
   test('unknown kind, unknown key, kind and profile together, duplicate names', async () => {
     expect(await problems(plan(['kind: latncy', 'target: users-lb', 'start: 0s', 'duration: 5s']))).toEqual([
-      expect.stringMatching(/^chaos\/test\.yaml:4:11 {2}faults\[0\]\.kind: expected one of latency, .*got "latncy" \(did you mean "latency"\?\)$/),
+      expect.stringMatching(
+        /^chaos\/test\.yaml:4:11 {2}faults\[0\]\.kind: expected one of latency, .*got "latncy" \(did you mean "latency"\?\)$/,
+      ),
     ]);
     expect(
-      await problems(plan(['kind: latency', 'target: users-lb', 'rate: 10', 'latency: 1s', 'start: 0s', 'duration: 5s'])),
+      await problems(
+        plan(['kind: latency', 'target: users-lb', 'rate: 10', 'latency: 1s', 'start: 0s', 'duration: 5s']),
+      ),
     ).toEqual(['chaos/test.yaml:6:5  faults[0]: unknown key "rate"']);
     expect(
-      await problems(plan(['kind: partition', 'profile: denied', 'target: users-lb', 'start: 0s', 'duration: 5s'])),
-    ).toEqual(['chaos/test.yaml:5:5  faults[0].profile: an entry is either a fault (kind) or a DDIL profile (profile), not both']);
+      await problems(
+        plan(['kind: partition', 'profile: denied', 'target: users-lb', 'start: 0s', 'duration: 5s']),
+      ),
+    ).toEqual([
+      'chaos/test.yaml:5:5  faults[0].profile: an entry is either a fault (kind) or a DDIL profile (profile), not both',
+    ]);
     expect(
       await problems(
         plan(
@@ -253,12 +329,32 @@ describe('bad fault plans: each rule with file, line and field', () => {
           ['name: x', 'kind: freeze', 'target: app-2', 'start: 0s', 'duration: 5s'],
         ),
       ),
-    ).toEqual(['chaos/test.yaml:9:11  faults[1].name: name "x" is already used by faults[0]; names must be unique']);
+    ).toEqual([
+      'chaos/test.yaml:9:11  faults[1].name: name "x" is already used by faults[0]; names must be unique',
+    ]);
+  });
+
+  test("an entry's fields are checked against its own kind only", async () => {
+    const text = plan([
+      'kind: latency',
+      'target: users-lb',
+      'latency: fast',
+      'stream: sideways',
+      'start: soon',
+      'duration: 5s',
+    ]);
+    expect(await problems(text)).toEqual([
+      'chaos/test.yaml:6:14  faults[0].latency: expected a duration such as 30s, 2m, 1h30m or 500ms, or a number of milliseconds (got "fast")',
+      'chaos/test.yaml:7:13  faults[0].stream: expected one of upstream, downstream, both, got "sideways"',
+      'chaos/test.yaml:8:12  faults[0].start: expected "after-warmup" or an offset from the load\'s start: a duration such as 30s, 2m, 1h30m or 500ms, or a number of milliseconds (got "soon")',
+    ]);
   });
 
   test('kill: restartAfter within the fault', async () => {
     expect(
-      await problems(plan(['kind: kill', 'target: app-1', 'start: 0s', 'duration: 10s', 'restartAfter: 20s'])),
+      await problems(
+        plan(['kind: kill', 'target: app-1', 'start: 0s', 'duration: 10s', 'restartAfter: 20s']),
+      ),
     ).toEqual([
       "chaos/test.yaml:8:19  faults[0].restartAfter: restartAfter (20s) must not be longer than the fault's duration (10s)",
     ]);
@@ -299,7 +395,9 @@ describe('DDIL profiles in plans', () => {
   });
 
   test('a profile against an existing deployment without allowDestructive', async () => {
-    expect(await problems(plan(['profile: intermittent', 'target: users-lb', 'start: 0s']), await existing(false))).toEqual([
+    expect(
+      await problems(plan(['profile: intermittent', 'target: users-lb', 'start: 0s']), await existing(false)),
+    ).toEqual([
       'chaos/test.yaml:4:14  faults[0].profile: profile intermittent: partition is destructive: against an existing deployment it needs existing.allowDestructive: true in the environment',
     ]);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ExitCleanup } from '../../src/faults/exit-cleanup.js';
 import { FaultScheduler } from '../../src/faults/scheduler.js';
-import { ToxiproxyClient, type ToxicSpec, type ToxicType } from '../../src/faults/toxiproxy-client.js';
+import { type ToxicSpec, type ToxicType, ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
 import type { FaultEntryBase, FaultPlan, PlannedFault } from '../../src/faults/types.js';
 import type { ControllableComponent, RunningStack } from '../../src/stack/provider.js';
 import type { StackDocument } from '../../src/stack/stack-document.js';
@@ -9,7 +9,7 @@ import type { StackDocument } from '../../src/stack/stack-document.js';
 // The scheduler's timing and its guarantee that every fault is removed, against a stack and a
 // Toxiproxy that only record what is done to them.
 
-const document: StackDocument = {
+const documentWithProxies: StackDocument = {
   version: 1,
   name: 'fake',
   provider: 'native',
@@ -30,12 +30,13 @@ const document: StackDocument = {
 };
 
 class FakeStack implements RunningStack {
-  readonly document = document;
   readonly calls: string[] = [];
   failStart = 0;
 
+  constructor(readonly document: StackDocument = documentWithProxies) {}
+
   component(name: string): ControllableComponent {
-    const info = document.components.find((c) => c.name === name)!;
+    const info = this.document.components.find((c) => c.name === name)!;
     const record = (what: string) => async () => {
       this.calls.push(`${what} ${name}`);
     };
@@ -85,20 +86,32 @@ class FakeToxiproxy extends ToxiproxyClient {
   }
 }
 
-function fault(name: string, kind: PlannedFault['kind'], target: string, startMs: number, durationMs: number, fields = {}): PlannedFault {
+function fault(
+  name: string,
+  kind: PlannedFault['kind'],
+  target: string,
+  startMs: number,
+  durationMs: number,
+  fields = {},
+): PlannedFault {
   const entry: FaultEntryBase = { kind, name, target, start: startMs, duration: durationMs, ...fields };
   return { name, kind, target, startMs, durationMs, entry, path: ['faults', 0] };
 }
 
 function planOf(...faults: PlannedFault[]): FaultPlan {
   faults.sort((a, b) => a.startMs - b.startMs);
-  return { name: 'test', file: 'chaos/test.yaml', faults, endMs: Math.max(...faults.map((f) => f.startMs + f.durationMs)) };
+  return {
+    name: 'test',
+    file: 'chaos/test.yaml',
+    faults,
+    endMs: Math.max(...faults.map((f) => f.startMs + f.durationMs)),
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function setup(plan: FaultPlan, options: { signal?: AbortSignal } = {}) {
-  const stack = new FakeStack();
+function setup(plan: FaultPlan, options: { signal?: AbortSignal } = {}, document?: StackDocument) {
+  const stack = new FakeStack(document);
   const toxiproxy = new FakeToxiproxy();
   const events: Record<string, unknown>[] = [];
   const exitCleanup = new ExitCleanup();
@@ -198,7 +211,10 @@ describe('fault scheduler', () => {
 
   test('a kill is restarted after restartAfter, and at the latest when the fault ends', async () => {
     const { stack, scheduler } = setup(
-      planOf(fault('crash', 'kill', 'app-1', 0, 200, { restartAfter: 50 }), fault('crash-2', 'kill', 'app-2', 0, 100)),
+      planOf(
+        fault('crash', 'kill', 'app-1', 0, 200, { restartAfter: 50 }),
+        fault('crash-2', 'kill', 'app-2', 0, 100),
+      ),
     );
     scheduler.start();
     await sleep(120);
@@ -223,7 +239,9 @@ describe('fault scheduler', () => {
   }, 10_000);
 
   test('a fault that cannot be applied is recorded with its error, and nothing is left behind', async () => {
-    const { toxiproxy, scheduler } = setup(planOf(fault('slow', 'latency', 'users-lb', 0, 50, { latency: '1s', stream: 'both' })));
+    const { toxiproxy, scheduler } = setup(
+      planOf(fault('slow', 'latency', 'users-lb', 0, 50, { latency: '1s', stream: 'both' })),
+    );
     let calls = 0;
     const add = toxiproxy.addToxic.bind(toxiproxy);
     toxiproxy.addToxic = (async (proxy: string, spec: ToxicSpec) => {
@@ -247,8 +265,26 @@ describe('fault scheduler', () => {
     expect(window!.startOffsetMs).toBeLessThan(1_100);
   });
 
+  test('object-store-outage: the store is killed and started again when its link has no proxy', async () => {
+    const withStore: StackDocument = {
+      ...documentWithProxies,
+      components: [...documentWithProxies.components, { name: 'object-store', kind: 'object-store' }],
+    };
+    const { stack, scheduler } = setup(
+      planOf(fault('s3', 'object-store-outage', 'object-store', 0, 50)),
+      {},
+      withStore,
+    );
+    scheduler.start();
+    const [window] = await scheduler.done();
+    expect(stack.calls).toEqual(['kill object-store', 'start object-store']);
+    expect(window).toMatchObject({ affected: ['object-store'], recoveryFrom: 'end' });
+  });
+
   test('refuses a plan the stack cannot run', () => {
-    expect(() => setup(planOf(fault('x', 'kill', 'app-9', 0, 10), fault('y', 'latency', 'lb-app-2', 0, 10)))).toThrow(
+    expect(() =>
+      setup(planOf(fault('x', 'kill', 'app-9', 0, 10), fault('y', 'latency', 'lb-app-2', 0, 10))),
+    ).toThrow(
       'fault plan test cannot run:\n  x: the stack has no link, proxy or component "app-9"\n  y: the stack has no link, proxy or component "lb-app-2"',
     );
   });

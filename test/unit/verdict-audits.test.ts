@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Ajv } from 'ajv';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { DeliverySummary, MissedDelivery } from '../../src/mattermost/delivery.js';
-import { readBackPosts } from '../../src/verdict/audit-posts.js';
+import { AuditReportSchema } from '../../src/report/summary-schema.js';
+import { readBackPosts, readBackThrough } from '../../src/verdict/audit-posts.js';
 import { auditFailures, auditReport, auditRun, deliveryAudit } from '../../src/verdict/audits.js';
 
 const delivery = (over: Partial<DeliverySummary> = {}): DeliverySummary => ({
@@ -59,6 +61,7 @@ describe('audit report', () => {
     expect(report.reason).toBe(
       '25 of 100 acknowledged post(s) lost; 1 acknowledged post(s) could not be read back from any node; 30 of 75 delivery(ies) to online members missed',
     );
+    expect(new Ajv({ strict: false }).validate(AuditReportSchema, report)).toBe(true);
     expect(auditFailures(report)).toEqual([
       'audit: 25 acknowledged post(s) lost (first: lost0, lost1, lost2)',
       'audit: 1 acknowledged post(s) could not be read back from any node',
@@ -139,6 +142,21 @@ describe('reading acknowledged posts back', () => {
     const up = await fakeNode({ a: () => 200, b: () => 200, c: () => 404 }, calls);
     const result = await readBackPosts(['a', 'b', 'c'], { ...fast, urls: [down, up] });
     expect(result).toEqual({ checked: 3, lost: ['c'], unverified: [] });
+  });
+
+  test("on a stack: every app node directly, then the users' URL", () => {
+    const stack = {
+      url: 'http://127.0.0.1:8065',
+      admin: { username: 'sysadmin', passwordEnv: 'MMDRILL_ADMIN_PASSWORD' },
+      appNodes: [
+        { name: 'app-1', url: 'http://127.0.0.1:9001', metricsUrl: 'http://127.0.0.1:9101/metrics' },
+        { name: 'app-2', url: 'http://127.0.0.1:9002', metricsUrl: 'http://127.0.0.1:9102/metrics' },
+      ],
+    };
+    expect(readBackThrough(stack, 'pw')).toEqual({
+      urls: ['http://127.0.0.1:9001', 'http://127.0.0.1:9002', 'http://127.0.0.1:8065'],
+      admin: { username: 'sysadmin', password: 'pw' },
+    });
   });
 
   test('auditRun puts the read-back and the delivery figures together', async () => {

@@ -1,4 +1,6 @@
+import { Ajv } from 'ajv';
 import { describe, expect, test } from 'vitest';
+import { FaultVerdictSchema } from '../../src/report/summary-schema.js';
 import { sketchOfSamples } from '../../src/verdict/fault-latency-sketch.js';
 import type { SecondObservation } from '../../src/verdict/fault-observations.js';
 import { faultFailures, type JudgedFaultWindow, judgeFaults } from '../../src/verdict/faults.js';
@@ -259,5 +261,35 @@ describe('judgeFaults', () => {
       run(30, () => ({ latencyMs: 5000 })),
     );
     expect(v).toMatchObject({ baselineP99Ms: null, recoveryMs: 0, ok: true });
+  });
+
+  test('verdicts come in the order the faults started; a fault no load overlapped is never a pass', () => {
+    const seconds = run(30, () => ({}));
+    const verdicts = judgeFaults(
+      [window(10, 12, { name: 'later' }), window(-20, -15, { name: 'before' })],
+      seconds,
+    );
+    expect(verdicts.map((v) => v.name)).toEqual(['before', 'later']);
+    expect(verdicts[0]).toMatchObject({ requestsInWindow: 0, ok: false });
+    expect(verdicts[0]!.reason).toBe(
+      'no load was observed during the fault, so nothing says how the users fared',
+    );
+  });
+
+  test('every verdict fits the summary.json schema, JSON round trip included', () => {
+    const validate = new Ajv({ strict: false }).compile(FaultVerdictSchema);
+    const seconds = run(60, (s) => (s >= 20 && s < 32 ? { errors: 10, reconnectTimes: [300] } : {}));
+    const verdicts = [
+      ...judgeFaults([window(20, 30)], seconds),
+      ...judgeFaults([window(20, 30, { interrupted: true, error: 'x' })], seconds, {
+        errorBudget: { share: 0 },
+      }),
+      ...judgeFaults(
+        [window(0, 5)],
+        run(3, () => ({ requests: 0 })),
+      ),
+    ];
+    for (const v of verdicts)
+      expect(validate(JSON.parse(JSON.stringify(v))), JSON.stringify(validate.errors)).toBe(true);
   });
 });

@@ -81,7 +81,7 @@ export async function getChannel(db: Database, id: string, client?: Queryable): 
   const sql = `SELECT ${CHANNEL_COLUMNS} FROM channels WHERE id = $1`;
   const { rows } = client
     ? await client.query<ChannelRow>(sql, [id])
-    : await db.read<ChannelRow>('ChannelStore.Get', sql, [id]);
+    : await db.readFresh<ChannelRow>('ChannelStore.Get', sql, [id]);
   return rows[0] ?? null;
 }
 
@@ -98,7 +98,7 @@ export async function requireChannel(db: Database, id: string): Promise<ChannelR
 }
 
 export async function isChannelMember(db: Database, channelId: string, userId: string): Promise<boolean> {
-  const { rowCount } = await db.read(
+  const { rowCount } = await db.readFresh(
     'ChannelStore.GetMember',
     'SELECT 1 FROM channel_members WHERE channel_id = $1 AND user_id = $2',
     [channelId, userId],
@@ -115,7 +115,7 @@ export async function requireChannelAccess(
   const channel = await requireChannel(db, channelId);
   if (await isChannelMember(db, channelId, userId)) return channel;
   if (channel.type === 'O') {
-    const { rowCount } = await db.read(
+    const { rowCount } = await db.readFresh(
       'TeamStore.GetMember',
       'SELECT 1 FROM team_members WHERE team_id = $1 AND user_id = $2 AND delete_at = 0',
       [channel.team_id, userId],
@@ -186,7 +186,7 @@ export async function getChannelByName(
   const sql = `SELECT ${CHANNEL_COLUMNS} FROM channels WHERE team_id = $1 AND name = $2`;
   const { rows } = client
     ? await client.query<ChannelRow>(sql, [teamId, name])
-    : await db.read<ChannelRow>('ChannelStore.GetByName', sql, [teamId, name]);
+    : await db.readFresh<ChannelRow>('ChannelStore.GetByName', sql, [teamId, name]);
   return rows[0] ?? null;
 }
 
@@ -195,7 +195,7 @@ export async function getChannelMember(
   channelId: string,
   userId: string,
 ): Promise<ChannelMemberRow | null> {
-  const { rows } = await db.read<ChannelMemberRow>(
+  const { rows } = await db.readFresh<ChannelMemberRow>(
     'ChannelStore.GetMember',
     `SELECT ${CHANNEL_MEMBER_COLUMNS} FROM channel_members WHERE channel_id = $1 AND user_id = $2`,
     [channelId, userId],

@@ -108,6 +108,21 @@ export class Database {
     });
   }
 
+  /**
+   * A lookup of something that must exist (a team, channel, membership, post): from the replica
+   * like any read, but asked again on the primary when the replica has no row — the row may
+   * have been written a moment ago and not have reached the replica yet.
+   */
+  async readFresh<R extends pg.QueryResultRow>(
+    method: string,
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
+    const result = await this.read<R>(method, sql, params);
+    if (result.rowCount !== 0 || !this.replica) return result;
+    return this.write<R>(`${method}FromMaster`, sql, params);
+  }
+
   /** Runs `fn` in a transaction on the primary; the result is returned only after COMMIT succeeded. */
   async tx<T>(method: string, fn: (client: Queryable) => Promise<T>): Promise<T> {
     return this.timed(method, async () => {

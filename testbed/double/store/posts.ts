@@ -65,7 +65,7 @@ export async function getPostRow(
   const sql = `${SELECT_POSTS} WHERE p.id = $1${options.includeDeleted ? '' : ' AND p.delete_at = 0'}`;
   const { rows } = options.client
     ? await options.client.query<PostRow>(sql, [id])
-    : await db.read<PostRow>('PostStore.GetSingle', sql, [id]);
+    : await db.readFresh<PostRow>('PostStore.GetSingle', sql, [id]);
   return rows[0] ?? null;
 }
 

@@ -83,7 +83,7 @@ export function teamNotFound(id: string): AppError {
 }
 
 export async function getTeam(db: Database, id: string): Promise<TeamRow | null> {
-  const { rows } = await db.read<TeamRow>(
+  const { rows } = await db.readFresh<TeamRow>(
     'TeamStore.Get',
     `SELECT ${TEAM_COLUMNS} FROM teams WHERE id = $1`,
     [id],
@@ -98,7 +98,7 @@ export async function requireTeam(db: Database, id: string): Promise<TeamRow> {
 }
 
 export async function requireTeamByName(db: Database, name: string): Promise<TeamRow> {
-  const { rows } = await db.read<TeamRow>(
+  const { rows } = await db.readFresh<TeamRow>(
     'TeamStore.GetByName',
     `SELECT ${TEAM_COLUMNS} FROM teams WHERE name = $1`,
     [name],
@@ -120,7 +120,7 @@ export async function getTeamMember(
   teamId: string,
   userId: string,
 ): Promise<TeamMemberRow | null> {
-  const { rows } = await db.read<TeamMemberRow>(
+  const { rows } = await db.readFresh<TeamMemberRow>(
     'TeamStore.GetMember',
     `SELECT ${TEAM_MEMBER_COLUMNS} FROM team_members WHERE team_id = $1 AND user_id = $2 AND delete_at = 0`,
     [teamId, userId],

@@ -59,7 +59,7 @@ export async function getUser(db: Database, id: string, client?: Queryable): Pro
   const sql = `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`;
   const { rows } = client
     ? await client.query<UserRow>(sql, [id])
-    : await db.read<UserRow>('UserStore.Get', sql, [id]);
+    : await db.readFresh<UserRow>('UserStore.Get', sql, [id]);
   return rows[0] ?? null;
 }
 
