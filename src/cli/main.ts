@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import { registerCompareCommand } from './commands/compare.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerDoubleCommand } from './commands/double.js';
+import { registerDrillCommand } from './commands/drill.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerStackCommands } from './commands/stack.js';
@@ -14,9 +17,12 @@ const program = new Command('mmdrill')
 
 registerStackCommands(program);
 registerRunCommand(program);
+registerDrillCommand(program);
 registerDoctorCommand(program);
 registerDoubleCommand(program);
 registerSeedCommand(program);
+registerReportCommand(program);
+registerCompareCommand(program);
 
 try {
   await program.parseAsync(process.argv);

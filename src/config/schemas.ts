@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
 import { DdilProfileSchema } from '../faults/ddil-profile.js';
 import { FaultPlanSchema } from '../faults/plan.js';
+import { DrillFileSchema } from '../drill/drill-file.js';
 import { ScenarioFileSchema } from '../load/scenario.js';
 import { packageRoot } from '../paths/package-root.js';
 import { SummarySchema } from '../report/summary-schema.js';
@@ -20,6 +21,7 @@ export interface ConfigKind {
 export const CONFIG_KINDS: readonly ConfigKind[] = [
   { kind: 'environment', title: 'mmdrill environment', directory: 'environments', schema: EnvironmentSchema },
   { kind: 'scenario', title: 'mmdrill scenario', directory: 'scenarios', schema: ScenarioFileSchema },
+  { kind: 'drill', title: 'mmdrill drill', directory: 'drills', schema: DrillFileSchema },
   { kind: 'faultplan', title: 'mmdrill fault plan', directory: 'chaos', schema: FaultPlanSchema },
   { kind: 'ddil-profile', title: 'mmdrill DDIL profile', directory: 'chaos/ddil', schema: DdilProfileSchema },
 ];

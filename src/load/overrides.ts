@@ -8,9 +8,9 @@ export interface RunOverrides {
 }
 
 /**
- * --users sets the VU count of closed-model scenarios (stage targets scaled so the peak is N) and
- * the VU budget of open-model ones; --duration sets constant executors' duration and scales the
- * stages of ramping ones to that total.
+ * --users sets the VU count of closed-model scenarios (stage targets scaled so the peak is N);
+ * open-model scenarios keep their rate and VU budget (their load is the rate, not the users).
+ * --duration sets constant executors' duration and scales the stages of ramping ones to it.
  */
 export function applyOverrides(
   scenarios: Record<string, ScenarioEntry>,

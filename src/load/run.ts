@@ -41,8 +41,10 @@ export interface RunOptions {
   argv: readonly string[];
   /** Lines for the operator (stderr). */
   log: (line: string) => void;
-  /** Extra per-second listeners (the fault scheduler of a drill hooks in here). */
+  /** Extra per-second listeners (a drill's per-second observer hooks in here). */
   listeners?: TickListener[];
+  /** Called the moment the load starts (its `performance.now()`), with the time series: a drill starts its fault timeline here. */
+  onLoadStart?: (start: { perfNow: number; timeseries: TimeseriesWriter }) => void;
   /** Lets a drill add fault verdicts and audits before the summary is written. */
   finish?: (result: RunInternals) => Promise<Pick<SummaryInput, 'faults' | 'audits' | 'otherFailures'>>;
   /** Disable the live progress display (tests). */
@@ -122,6 +124,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     await Promise.all(executors.map((e) => e.executor.prepare(e.ctx)));
     monitor.start();
     heartbeat.start();
+    options.onLoadStart?.({ perfNow: performance.now(), timeseries });
     log(`running ${scenario.name} against ${stack.url} for up to ${Math.round(totalMs / 1000)} s`);
     await Promise.all(executors.map((e) => e.executor.run(e.ctx)));
   } finally {

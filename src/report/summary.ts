@@ -46,7 +46,10 @@ export function buildSummary(input: SummaryInput): Summary {
     include: thresholdSelectors(input.thresholds),
     now: input.endedAt.getTime(),
   });
-  const { verdict, reason } = decideVerdict(thresholds, input.harness, input.otherFailures);
+  const { verdict, reason } = decideVerdict(thresholds, input.harness, input.otherFailures, {
+    faults: input.faults?.length ?? 0,
+    audits: input.audits !== undefined,
+  });
   const summary: Summary = {
     version: 1,
     verdict,
@@ -75,6 +78,7 @@ export function decideVerdict(
   thresholds: readonly ThresholdResult[],
   harness: Pick<HarnessReport, 'saturated' | 'reason'>,
   otherFailures: readonly string[] = [],
+  otherChecks: { faults: number; audits: boolean } = { faults: 0, audits: false },
 ): { verdict: Verdict; reason: string } {
   if (harness.saturated) {
     return {
@@ -87,7 +91,10 @@ export function decideVerdict(
     const parts = failed.map((t) => `${t.metric} ${t.expression} (got ${t.value})`).concat(otherFailures);
     return { verdict: 'fail', reason: `${parts.length} check(s) failed: ${parts.join('; ')}` };
   }
-  return { verdict: 'pass', reason: `all ${thresholds.length} threshold(s) passed` };
+  const passed = [`all ${thresholds.length} threshold(s) passed`];
+  if (otherChecks.faults > 0) passed.push(`${otherChecks.faults} fault(s) survived`);
+  if (otherChecks.audits) passed.push('audits clean');
+  return { verdict: 'pass', reason: passed.join('; ') };
 }
 
 /**

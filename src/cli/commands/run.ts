@@ -42,7 +42,7 @@ export function registerRunCommand(program: Command): void {
         'Examples:\n  mmdrill run scenarios/messaging.yaml\n  mmdrill run scenarios/messaging.yaml --users 50 --duration 30s --out reports/smoke',
     )
     .option('--env <file>', 'environment file (default: the running stack)')
-    .option('--users <n>', 'VUs of every scenario (closed model) or their VU budget (open model)')
+    .option('--users <n>', 'VUs of every closed-model scenario (open-model ones keep their rate)')
     .option('--duration <d>', 'duration of every scenario, e.g. 30s, 5m (ramping stages are scaled)')
     .option('--out <dir>', 'output directory (default: reports/<time>-<scenario>)')
     .option('--seed <text>', 'seed of every random choice: the same seed repeats the same actions')
