@@ -47,7 +47,10 @@ export function actionTable(summary: Summary): Table {
     cell.num(ms(trend.p95)),
     cell.num(ms(trend.p99)),
     cell.num(ms(trend.max)),
-    cell.num(errorRate === null ? integer(errors) : `${integer(errors)} (${percent(errorRate)})`, errors > 0 ? 'bad' : undefined),
+    cell.num(
+      errorRate === null ? integer(errors) : `${integer(errors)} (${percent(errorRate)})`,
+      errors > 0 ? 'bad' : undefined,
+    ),
   ];
   const stats = actionStats(summary);
   const rows = stats.map((s) => row(cell.code(s.action), s.trend, s.errors, s.errorRate));
@@ -143,9 +146,7 @@ export function targetTable(summary: Summary): Table | undefined {
         ? NONE
         : thresholdValue(c.metric, c.expression, c.value),
     ),
-    c.status === 'not-evaluated'
-      ? cell.text('not evaluated', 'muted')
-      : cell.verdict(c.status === 'pass'),
+    c.status === 'not-evaluated' ? cell.text('not evaluated', 'muted') : cell.verdict(c.status === 'pass'),
     cell.text(c.note ?? '', 'muted'),
   ]);
   return {

@@ -7,7 +7,12 @@ import type { FaultWindow } from './timeline.js';
 // audits, and post → `posted` delivery.
 
 /** The fault's window on the run's time axis, matched by name and order among same-named faults. */
-function windowFor(fault: FaultVerdict, index: number, faults: readonly FaultVerdict[], windows: readonly FaultWindow[]) {
+function windowFor(
+  fault: FaultVerdict,
+  index: number,
+  faults: readonly FaultVerdict[],
+  windows: readonly FaultWindow[],
+) {
   const nth = faults.slice(0, index).filter((f) => f.name === fault.name).length;
   return windows.filter((w) => w.name === fault.name)[nth];
 }
@@ -25,7 +30,10 @@ export function faultTable(summary: Summary, windows: readonly FaultWindow[]): T
     const recovery =
       f.recoveryMs === null
         ? cell.num('not recovered', 'bad')
-        : cell.num(`${ms(f.recoveryMs)} (limit ${ms(f.maxRecoveryMs)})`, f.recoveryMs > f.maxRecoveryMs ? 'bad' : undefined);
+        : cell.num(
+            `${ms(f.recoveryMs)} (limit ${ms(f.maxRecoveryMs)})`,
+            f.recoveryMs > f.maxRecoveryMs ? 'bad' : undefined,
+          );
     const errors = `${integer(f.errorsInWindow)} of ${integer(f.requestsInWindow)}${
       f.errorRateInWindow === null ? '' : ` (${percent(f.errorRateInWindow)})`
     }`;

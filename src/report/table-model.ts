@@ -29,7 +29,8 @@ export interface Table {
 export const cell = {
   text: (text: string, status?: CellStatus): Cell => (status ? { text, status } : { text }),
   code: (text: string): Cell => ({ text, code: true }),
-  num: (text: string, status?: CellStatus): Cell => (status ? { text, numeric: true, status } : { text, numeric: true }),
+  num: (text: string, status?: CellStatus): Cell =>
+    status ? { text, numeric: true, status } : { text, numeric: true },
   verdict: (ok: boolean, okText = 'pass', badText = 'FAIL'): Cell => ({
     text: ok ? okText : badText,
     status: ok ? 'ok' : 'bad',

@@ -112,7 +112,9 @@ export function faultWindowsFromSummary(
 }
 
 function isObjectWithType(value: unknown): value is { type: string } {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string'
+  );
 }
 
 function isIntervalLine(value: unknown): value is IntervalLine {

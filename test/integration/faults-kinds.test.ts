@@ -36,7 +36,9 @@ beforeAll(async () => {
   admin = newClient(stack.document.url);
   await admin.login(stack.document.admin.username, ADMIN_PASSWORD);
   const team = await admin.createTeam({ name: 'faults', display_name: 'Faults', type: 'O' } as never);
-  channelId = (await admin.createChannel({ team_id: team.id, name: 'drill', display_name: 'Drill', type: 'O' })).id;
+  channelId = (
+    await admin.createChannel({ team_id: team.id, name: 'drill', display_name: 'Drill', type: 'O' })
+  ).id;
 });
 
 afterAll(async () => {
@@ -46,11 +48,24 @@ afterAll(async () => {
 const pid = (name: string) => stack.document.components.find((c) => c.name === name)!.pid!;
 
 /** One fault, from plan-file rows, run by a scheduler; `during` runs once it is in force. */
-async function underFault(rows: string[], during: () => Promise<void>, { waitForEnd = false } = {}): Promise<FaultWindow> {
-  const text = ['name: it', 'faults:', ...rows.map((row, i) => `${i === 0 ? '  - ' : '    '}${row}`)].join('\n');
-  const plan = await parseFaultPlanText(`${text}\n`, 'chaos/it.yaml', env, { catalog: catalogFromStack(stack.document) });
+async function underFault(
+  rows: string[],
+  during: () => Promise<void>,
+  { waitForEnd = false } = {},
+): Promise<FaultWindow> {
+  const text = ['name: it', 'faults:', ...rows.map((row, i) => `${i === 0 ? '  - ' : '    '}${row}`)].join(
+    '\n',
+  );
+  const plan = await parseFaultPlanText(`${text}\n`, 'chaos/it.yaml', env, {
+    catalog: catalogFromStack(stack.document),
+  });
   const events: Record<string, unknown>[] = [];
-  const scheduler = new FaultScheduler({ plan, stack, toxiproxy, events: { writeEvent: (e) => events.push(e) } });
+  const scheduler = new FaultScheduler({
+    plan,
+    stack,
+    toxiproxy,
+    events: { writeEvent: (e) => events.push(e) },
+  });
   try {
     scheduler.start();
     await until(() => scheduler.activeFaults.length === 1, 60_000, 'the fault to be applied');
@@ -65,7 +80,11 @@ async function underFault(rows: string[], during: () => Promise<void>, { waitFor
   return window!;
 }
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -109,13 +128,16 @@ describe('toxics on the users link', () => {
   });
 
   it('bandwidth and slicer: the toxics are in place (both streams), requests still succeed', async () => {
-    await underFault(['kind: bandwidth', 'target: users-lb', 'stream: both', 'rate: 64', 'start: 0s', 'duration: 1m'], async () => {
-      expect((await toxiproxy.listToxics('users-lb')).map((t) => [t.type, t.stream]).sort()).toEqual([
-        ['bandwidth', 'downstream'],
-        ['bandwidth', 'upstream'],
-      ]);
-      expect((await ping()).ok).toBe(true);
-    });
+    await underFault(
+      ['kind: bandwidth', 'target: users-lb', 'stream: both', 'rate: 64', 'start: 0s', 'duration: 1m'],
+      async () => {
+        expect((await toxiproxy.listToxics('users-lb')).map((t) => [t.type, t.stream]).sort()).toEqual([
+          ['bandwidth', 'downstream'],
+          ['bandwidth', 'upstream'],
+        ]);
+        expect((await ping()).ok).toBe(true);
+      },
+    );
     await underFault(
       ['kind: slicer', 'target: users-lb', 'averageSize: 16', 'delay: 1ms', 'start: 0s', 'duration: 1m'],
       async () => {
@@ -145,14 +167,18 @@ describe('toxics on the users link', () => {
 
 describe('links down and process faults', () => {
   it('partition of lb-app: every lb-app-N proxy disabled, users get errors; enabled again after', async () => {
-    const window = await underFault(['kind: partition', 'target: lb-app', 'start: 0s', 'duration: 1m'], async () => {
-      const proxies = await toxiproxy.listProxies();
-      expect(proxies.filter((p) => !p.enabled).map((p) => p.name)).toEqual(['lb-app-1', 'lb-app-2']);
-      expect((await ping()).ok).toBe(false);
-    });
+    const window = await underFault(
+      ['kind: partition', 'target: lb-app', 'start: 0s', 'duration: 1m'],
+      async () => {
+        const proxies = await toxiproxy.listProxies();
+        expect(proxies.filter((p) => !p.enabled).map((p) => p.name)).toEqual(['lb-app-1', 'lb-app-2']);
+        expect((await ping()).ok).toBe(false);
+      },
+    );
     expect(window.affected).toEqual(['lb-app-1', 'lb-app-2']);
     expect(await noToxics()).toBe(true);
-    await until(async () => (await ping()).ok, 10_000, 'the users URL to answer again');
+    // NGINX keeps both nodes out for its fail_timeout (10 s) after their last failure.
+    await until(async () => (await ping()).ok, 20_000, 'the users URL to answer again');
   });
 
   it('freeze: the node is stopped (state T) for the duration, then runs again', async () => {
@@ -169,12 +195,15 @@ describe('links down and process faults', () => {
   it('kill: the PID is gone while in force; the node is started again after restartAfter', async () => {
     const node = pid('app-2');
     const url = stack.document.appNodes.find((n) => n.name === 'app-2')!.url;
-    await underFault(['kind: kill', 'target: app-2', 'start: 0s', 'duration: 1m', 'restartAfter: 1s'], async () => {
-      expect(isPidAlive(node)).toBe(false);
-      expect((await ping(url, 500)).ok).toBe(false);
-      // Started again within the fault, after restartAfter.
-      await until(async () => (await ping(url, 500)).ok, 15_000, 'app-2 to be started again');
-    });
+    await underFault(
+      ['kind: kill', 'target: app-2', 'start: 0s', 'duration: 1m', 'restartAfter: 1s'],
+      async () => {
+        expect(isPidAlive(node)).toBe(false);
+        expect((await ping(url, 500)).ok).toBe(false);
+        // Started again within the fault, after restartAfter.
+        await until(async () => (await ping(url, 500)).ok, 15_000, 'app-2 to be started again');
+      },
+    );
     expect(isPidAlive(node)).toBe(false);
     expect((await ping(url)).ok).toBe(true);
   });
@@ -226,7 +255,9 @@ describe('db-failover (one-way: last)', () => {
     const client = new pg.Client({ connectionString: replica.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ recovering: boolean }>('SELECT pg_is_in_recovery() AS recovering');
+      const { rows } = await client.query<{ recovering: boolean }>(
+        'SELECT pg_is_in_recovery() AS recovering',
+      );
       expect(rows[0]!.recovering).toBe(false);
     } finally {
       await client.end();

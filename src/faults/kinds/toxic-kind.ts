@@ -105,17 +105,13 @@ interface ToxicsToAdd<T extends ToxicType> {
 interface PlacedToxic {
   client: ToxiproxyClient;
   proxy: string;
+  stream: ToxicStream;
   toxic: string;
 }
 
 /** Adds the toxics on every proxy of the target; on failure, removes what was added and throws. */
 async function applyToxics<T extends ToxicType>(
-  context: FaultContext<{
-    kind: FaultKindName;
-    target: string;
-    start: string | number;
-    duration: string | number;
-  }>,
+  context: FaultContext,
   toxics: ToxicsToAdd<T>,
 ): Promise<ActiveFault> {
   const proxies = linkProxies(context.target);
@@ -123,6 +119,7 @@ async function applyToxics<T extends ToxicType>(
     toxics.streams.map((stream) => ({
       client: context.toxiproxy(proxy),
       proxy,
+      stream,
       toxic: toxicName(context.fault.name, stream),
     })),
   );
@@ -139,8 +136,7 @@ async function applyToxics<T extends ToxicType>(
     for (const done of unregister) done();
   };
   try {
-    for (const { client, proxy, toxic } of planned) {
-      const stream = toxic.slice(toxic.lastIndexOf('.') + 1) as ToxicStream;
+    for (const { client, proxy, stream, toxic } of planned) {
       await addReplacing(client, proxy, {
         name: toxic,
         type: toxics.type,
