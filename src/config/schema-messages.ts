@@ -73,6 +73,25 @@ function summariseUnion(union: ErrorObject, branchErrors: ErrorObject[], root: u
     return [finding(path, `expected ${expected}, got ${got}`, { expected, got })];
   }
 
+  // A discriminated union (each alternative fixes a key to a literal, like `executor:`): the
+  // alternative whose literal matches is the one meant; if none does, that key is the mistake.
+  const isLiteralMiss = (e: ErrorObject): boolean =>
+    (e.keyword === 'const' || e.keyword === 'enum') &&
+    e.instancePath.startsWith(`${union.instancePath}/`) &&
+    !e.instancePath.slice(union.instancePath.length + 1).includes('/');
+  const matching = fitting.filter((errs) => !errs.some(isLiteralMiss));
+  if (matching.length > 0 && matching.length < fitting.length) {
+    const closest = matching.reduce((best, errs) => (errs.length < best.length ? errs : best));
+    return describeSchemaErrors(closest, root);
+  }
+  if (matching.length === 0) {
+    const misses = fitting.flatMap((errs) => errs.filter(isLiteralMiss));
+    const keys = new Set(misses.map((e) => e.instancePath));
+    if (keys.size === 1 && misses[0] !== undefined) {
+      return [enumFinding(pointerToPath(misses[0].instancePath, root), misses.flatMap(allowedValues), misses[0].data)];
+    }
+  }
+
   const shallow = fitting.every((errs) =>
     errs.every((e) => e.instancePath === union.instancePath && !isKeyProblem(e)),
   );

@@ -27,14 +27,7 @@ function reshape(entry: ScenarioEntry, { users, durationMs }: RunOverrides): Sce
     case 'constant-vus':
       return { ...entry, ...(users !== undefined && { vus: users }), ...(duration && { duration }) };
     case 'constant-arrival-rate':
-      return {
-        ...entry,
-        ...(users !== undefined && {
-          preAllocatedVUs: Math.min(entry.preAllocatedVUs, users),
-          maxVUs: users,
-        }),
-        ...(duration && { duration }),
-      };
+      return { ...entry, ...(duration && { duration }) };
     case 'ramping-vus': {
       const peak = Math.max(entry.startVUs ?? 1, ...entry.stages.map((s) => s.target));
       const factor = users !== undefined && peak > 0 ? users / peak : 1;
@@ -48,14 +41,7 @@ function reshape(entry: ScenarioEntry, { users, durationMs }: RunOverrides): Sce
       };
     }
     case 'ramping-arrival-rate':
-      return {
-        ...entry,
-        ...(users !== undefined && {
-          preAllocatedVUs: Math.min(entry.preAllocatedVUs, users),
-          maxVUs: users,
-        }),
-        stages: scaleStages(entry.stages, durationMs),
-      };
+      return { ...entry, stages: scaleStages(entry.stages, durationMs) };
   }
 }
 
