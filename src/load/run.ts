@@ -95,9 +95,16 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     });
     userOffset += behaviour.maxVus;
     behaviours.push(behaviour);
+    // Failed iterations are in the metrics; the operator sees the first of each scenario.
+    let reported = false;
     const executor = createExecutor(entry, {
       onVuInitError: (error, vu) =>
         log(`scenario ${name}: VU ${vu} could not start: ${(error as Error).message}`),
+      onIterationError: (error) => {
+        if (reported) return;
+        reported = true;
+        log(`scenario ${name}: first failed iteration: ${firstLine(error)} (later failures are counted, not printed)`);
+      },
     });
     executors.push({
       name,
@@ -194,4 +201,9 @@ function collectThresholds(scenario: ScenarioFile): Threshold[] {
     (t) => !stated.has(`${t.metric} ${t.expression}`),
   );
   return [...thresholds, ...fromTargets];
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!.slice(0, 200);
 }

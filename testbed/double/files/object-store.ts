@@ -16,7 +16,7 @@ export class ObjectStore {
       forcePathStyle: true,
       credentials: { accessKeyId: config.accessKey, secretAccessKey: config.secretKey },
       maxAttempts: 1,
-      requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000 },
+      requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true },
     });
   }
 
