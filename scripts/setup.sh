@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the `native` stack provider runs, on Debian 12: PostgreSQL and NGINX from the OS
-# packages, Toxiproxy and versitygw built with `go install`. Idempotent: it only installs what
+# packages, Toxiproxy and versitygw built with `go install`; and Chromium from the OS packages,
+# in which the report tests and `npm run bench:report` open report.html. Idempotent: it only installs what
 # is missing, runs `apt-get update` at most once, and then prints what is present.
 # Run as root, or as a user with sudo (apt only; `go install` runs as the calling user).
 set -euo pipefail
@@ -35,6 +36,7 @@ nginx_path() {
 missing_packages=()
 postgres_bin_dir >/dev/null || missing_packages+=(postgresql)
 nginx_path >/dev/null || missing_packages+=(nginx-light)
+[[ -x /usr/bin/chromium ]] || missing_packages+=(chromium)
 
 if ((${#missing_packages[@]} > 0)); then
   command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install ${missing_packages[*]} by hand"
@@ -94,6 +96,8 @@ pg_dir=$(postgres_bin_dir) || die 'PostgreSQL server binaries still missing'
 nginx_bin=$(nginx_path) || die 'nginx still missing'
 log "postgres   $pg_dir/postgres ($("$pg_dir/postgres" --version))"
 log "nginx      $nginx_bin ($("$nginx_bin" -v 2>&1))"
+[[ -x /usr/bin/chromium ]] || die 'chromium still missing'
+log "chromium   /usr/bin/chromium ($(/usr/bin/chromium --version 2>/dev/null || true))"
 log "toxiproxy  $GOBIN_DIR/server ($(module_version "$GOBIN_DIR/server" || true))"
 log "versitygw  $GOBIN_DIR/versitygw ($(module_version "$GOBIN_DIR/versitygw" || true))"
 if [[ $(id -u) -eq 0 ]] && ! id -u postgres >/dev/null 2>&1; then

@@ -88,7 +88,13 @@ function summariseUnion(union: ErrorObject, branchErrors: ErrorObject[], root: u
     const misses = fitting.flatMap((errs) => errs.filter(isLiteralMiss));
     const keys = new Set(misses.map((e) => e.instancePath));
     if (keys.size === 1 && misses[0] !== undefined) {
-      return [enumFinding(pointerToPath(misses[0].instancePath, root), misses.flatMap(allowedValues), misses[0].data)];
+      return [
+        enumFinding(
+          pointerToPath(misses[0].instancePath, root),
+          misses.flatMap(allowedValues),
+          misses[0].data,
+        ),
+      ];
     }
   }
 

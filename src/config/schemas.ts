@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
+import { DrillFileSchema } from '../drill/drill-file.js';
 import { DdilProfileSchema } from '../faults/ddil-profile.js';
 import { FaultPlanSchema } from '../faults/plan.js';
-import { DrillFileSchema } from '../drill/drill-file.js';
 import { ScenarioFileSchema } from '../load/scenario.js';
 import { packageRoot } from '../paths/package-root.js';
 import { SummarySchema } from '../report/summary-schema.js';

@@ -39,7 +39,10 @@ export const DrillFileSchema = ClosedObject(
     criteria: Type.Optional(FaultCriteriaSchema),
     audits: ClosedObject(
       {
-        posts: Type.Boolean({ default: true, description: 'Read back every acknowledged post (lost must be 0).' }),
+        posts: Type.Boolean({
+          default: true,
+          description: 'Read back every acknowledged post (lost must be 0).',
+        }),
         deliveries: Type.Boolean({
           default: true,
           description: 'Every online member saw every post of its channels (live, replay or refetch).',

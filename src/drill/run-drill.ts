@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseDuration } from '../config/duration.js';
 import { loadFaultPlan } from '../faults/plan.js';
-import { FaultScheduler, type FaultEventSink } from '../faults/scheduler.js';
+import { type FaultEventSink, FaultScheduler } from '../faults/scheduler.js';
 import { toxiproxyForStack } from '../faults/toxiproxy-for-proxy.js';
 import type { FaultWindow } from '../faults/types.js';
 import { type RunResult, runScenario } from '../load/run.js';
@@ -43,10 +43,14 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
     runDurationMs: durationMs,
     ...(short?.faultScale !== undefined && { durationScale: short.faultScale }),
   });
-  const { password } = await resolveAdminPassword(env.admin.passwordEnv, options.stateDir, () => randomBytes(18).toString('base64url'));
+  const { password } = await resolveAdminPassword(env.admin.passwordEnv, options.stateDir, () =>
+    randomBytes(18).toString('base64url'),
+  );
   const users = short?.users ?? drill.users;
 
-  log(`drill ${drill.name}${options.short ? ' (short form)' : ''}: ${plan.faults.length} fault(s) from ${drill.faults}, load ${scenario.name} for ${Math.round(durationMs / 1000)} s`);
+  log(
+    `drill ${drill.name}${options.short ? ' (short form)' : ''}: ${plan.faults.length} fault(s) from ${drill.faults}, load ${scenario.name} for ${Math.round(durationMs / 1000)} s`,
+  );
   const provider = await providerFor(env.provider);
   // The stack's component logs live in the drill's own run directory.
   const runDir = await createRunDir('stack-', options.outDir);
@@ -101,7 +105,9 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
       },
     });
   } finally {
-    await scheduler?.stopAll().catch((err: unknown) => log(`removing faults failed: ${(err as Error).message}`));
+    await scheduler
+      ?.stopAll()
+      .catch((err: unknown) => log(`removing faults failed: ${(err as Error).message}`));
     if (stack) {
       log('taking the drill stack down…');
       await stack.down().catch((err: unknown) => log(`stack down failed: ${(err as Error).message}`));
@@ -109,10 +115,15 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
   }
 }
 
-function longestScenario(scenarios: Record<string, { duration?: string | number; stages?: { duration: string | number }[] }>): number {
+function longestScenario(
+  scenarios: Record<string, { duration?: string | number; stages?: { duration: string | number }[] }>,
+): number {
   let longest = 0;
   for (const s of Object.values(scenarios)) {
-    const ms = s.duration !== undefined ? parseDuration(s.duration) : (s.stages ?? []).reduce((sum, st) => sum + parseDuration(st.duration), 0);
+    const ms =
+      s.duration !== undefined
+        ? parseDuration(s.duration)
+        : (s.stages ?? []).reduce((sum, st) => sum + parseDuration(st.duration), 0);
     longest = Math.max(longest, ms);
   }
   return longest;

@@ -103,7 +103,9 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       onIterationError: (error) => {
         if (reported) return;
         reported = true;
-        log(`scenario ${name}: first failed iteration: ${firstLine(error)} (later failures are counted, not printed)`);
+        log(
+          `scenario ${name}: first failed iteration: ${firstLine(error)} (later failures are counted, not printed)`,
+        );
       },
     });
     executors.push({

@@ -48,7 +48,8 @@ export function duration(seconds: number | null | undefined): string {
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  return h > 0 ? `${h} h ${pad(m)} min` : `${m} min ${pad(s)} s`;
+  if (h > 0) return m > 0 ? `${h} h ${pad(m)} min` : `${h} h`;
+  return s > 0 ? `${m} min ${pad(s)} s` : `${m} min`;
 }
 
 /** A point on the run's time axis: `0:42`, `1:02:03` (seconds since the start of the load). */

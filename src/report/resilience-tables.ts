@@ -27,11 +27,12 @@ export function faultTable(summary: Summary, windows: readonly FaultWindow[]): T
       window === undefined
         ? duration(lengthS)
         : `${clock(window.startS)}–${clock(window.endS)} (${duration(lengthS)})`;
+    // Recovery times are seconds to people; long cells are text so that they wrap.
     const recovery =
       f.recoveryMs === null
-        ? cell.num('not recovered', 'bad')
-        : cell.num(
-            `${ms(f.recoveryMs)} (limit ${ms(f.maxRecoveryMs)})`,
+        ? cell.text('not recovered', 'bad')
+        : cell.text(
+            `${duration(f.recoveryMs / 1000)} (limit ${duration(f.maxRecoveryMs / 1000)})`,
             f.recoveryMs > f.maxRecoveryMs ? 'bad' : undefined,
           );
     const errors = `${integer(f.errorsInWindow)} of ${integer(f.requestsInWindow)}${
@@ -43,9 +44,9 @@ export function faultTable(summary: Summary, windows: readonly FaultWindow[]): T
       cell.text(when),
       cell.num(f.timeToFirstErrorMs === null ? 'no errors' : ms(f.timeToFirstErrorMs)),
       recovery,
-      cell.num(errors, f.errorsInWindow > 0 ? 'warn' : undefined),
+      cell.text(errors, f.errorsInWindow > 0 ? 'warn' : undefined),
       cell.num(`${ms(f.p99InWindowMs)} / ${ms(f.baselineP99Ms)}`),
-      cell.num(budgetText(f), f.errorBudgetSpent === null || f.errorBudgetSpent > 1 ? 'bad' : undefined),
+      cell.text(budgetText(f), f.errorBudgetSpent === null || f.errorBudgetSpent > 1 ? 'bad' : undefined),
       cell.verdict(f.ok),
       cell.text(f.reason),
     ];

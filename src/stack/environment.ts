@@ -126,12 +126,15 @@ const ContainersSchema = ClosedObject(
 
 const TestDoubleSchema = ClosedObject(
   {
-    unsafe: Type.Array(StringEnum(['ack-before-commit', 'drop-events'] as const, { description: 'An unsafe mode.' }), {
-      default: [],
-      uniqueItems: true,
-      description:
-        "Deliberately unsafe behaviour of the test double's app nodes, only to show that mmdrill's audits catch it: ack-before-commit (posts acknowledged before they are committed), drop-events (no WebSocket events).",
-    }),
+    unsafe: Type.Array(
+      StringEnum(['ack-before-commit', 'drop-events'] as const, { description: 'An unsafe mode.' }),
+      {
+        default: [],
+        uniqueItems: true,
+        description:
+          "Deliberately unsafe behaviour of the test double's app nodes, only to show that mmdrill's audits catch it: ack-before-commit (posts acknowledged before they are committed), drop-events (no WebSocket events).",
+      },
+    ),
   },
   { default: {}, description: 'Settings of the Mattermost test double (provider native only).' },
 );
@@ -223,7 +226,10 @@ type Shared = Omit<EnvironmentFile, 'provider' | 'containers' | 'existing'>;
 export type NativeEnvironment = Shared & { provider: 'native' };
 export type ContainersEnvironment = Shared & { provider: 'containers'; containers: ContainersSettings };
 /** mmdrill starts nothing here, so the settings that shape a stack it starts are absent. */
-export type ExistingEnvironment = Omit<Shared, 'appNodes' | 'proxies' | 'ports' | 'loadBalancer' | 'testDouble'> & {
+export type ExistingEnvironment = Omit<
+  Shared,
+  'appNodes' | 'proxies' | 'ports' | 'loadBalancer' | 'testDouble'
+> & {
   provider: 'existing';
   existing: ExistingSettings;
 };

@@ -75,7 +75,9 @@ describe.each(DRILLS)('drill %s (short form)', (name) => {
     }
     if (name === 'app-node-kill') {
       const end = Math.max(...events.filter((e) => e.phase === 'end').map((e) => e.elapsedS));
-      expect(errorsIn(lines, end + (faults[0]!.recoveryMs ?? 0) / 1000 + 2, Number.POSITIVE_INFINITY)).toBe(0);
+      expect(errorsIn(lines, end + (faults[0]!.recoveryMs ?? 0) / 1000 + 2, Number.POSITIVE_INFINITY)).toBe(
+        0,
+      );
     }
   }, 300_000);
 });

@@ -38,8 +38,11 @@ describe('environment files shipped in environments/', () => {
 
   test('testDouble applies to provider native only', async () => {
     await expect(
-      parseEnvironmentText('name: x\nprovider: containers\ntestDouble:\n  unsafe: [drop-events]\n', 'environments/t.yaml'),
-    ).rejects.toThrow(/environments\/t\.yaml:3:1  testDouble: applies only to provider native/);
+      parseEnvironmentText(
+        'name: x\nprovider: containers\ntestDouble:\n  unsafe: [drop-events]\n',
+        'environments/t.yaml',
+      ),
+    ).rejects.toThrow(/environments\/t\.yaml:3:1 {2}testDouble: applies only to provider native/);
   });
 
   test('containers: the images are there', async () => {

@@ -54,7 +54,10 @@ async function drillCommand(file: string, options: DrillCommandOptions): Promise
       log: progressLine,
     });
     for (const fault of result.summary.faults ?? []) {
-      const recovery = fault.recoveryMs === null ? 'not recovered' : `recovered in ${(fault.recoveryMs / 1000).toFixed(1)} s`;
+      const recovery =
+        fault.recoveryMs === null
+          ? 'not recovered'
+          : `recovered in ${(fault.recoveryMs / 1000).toFixed(1)} s`;
       const line = `  ${fault.ok ? '✓' : '✗'} ${fault.name} (${fault.kind} on ${fault.target}): ${fault.errorsInWindow} error(s) in the window, ${recovery}`;
       progressLine(fault.ok ? colour.ok(line) : colour.bad(line));
     }
