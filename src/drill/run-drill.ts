@@ -88,6 +88,7 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
       ...(options.signal && { signal: options.signal }),
       ...(options.quiet && { quiet: true }),
       listeners: [observer.listener],
+      drill: { name: drill.name, file: drill.file, short: options.short === true },
       onLoadStart: ({ perfNow, timeseries }) => {
         eventSink = timeseries;
         faultScheduler.start(perfNow);

@@ -9,6 +9,7 @@ import { ProgressDisplay } from '../report/progress.js';
 import { buildSummary, exitCodeFor, type SummaryInput, writeSummary } from '../report/summary.js';
 import type { Summary } from '../report/summary-schema.js';
 import { TimeseriesWriter } from '../report/timeseries.js';
+import { writeReports } from '../report/write-reports.js';
 import { credentialsFile, requireCredentials, type SeedCredentials } from '../seed/credentials.js';
 import { seed } from '../seed/seeder.js';
 import { resolveShape } from '../seed/shape.js';
@@ -47,6 +48,8 @@ export interface RunOptions {
   onLoadStart?: (start: { perfNow: number; timeseries: TimeseriesWriter }) => void;
   /** Lets a drill add fault verdicts and audits before the summary is written. */
   finish?: (result: RunInternals) => Promise<Pick<SummaryInput, 'faults' | 'audits' | 'otherFailures'>>;
+  /** A drill names itself in the summary and reports. */
+  drill?: SummaryInput['drill'];
   /** Disable the live progress display (tests). */
   quiet?: boolean;
 }
@@ -170,8 +173,11 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     deliveryPosts: delivery.posts,
     ...(scenario.targets !== 'none' && { targets: { set: targetSet(scenario.targets) } }),
     ...extra,
+    ...(options.drill && { drill: options.drill }),
   });
   await writeSummary(join(options.outDir, 'summary.json'), summary);
+  const reports = await writeReports(options.outDir);
+  log(`reports: ${reports.files.join(', ')}`);
   return { summary, exitCode: exitCodeFor(summary.verdict), outDir: options.outDir };
 }
 

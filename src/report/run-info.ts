@@ -27,7 +27,10 @@ export function headline(summary: Summary): Headline {
 
 /** `messaging on native`: what a reader needs to tell runs apart. */
 export function runTitle(summary: Summary): string {
-  return `${summary.scenario.name} on ${summary.environment.name}`;
+  const what = summary.drill
+    ? `drill ${summary.drill.name}${summary.drill.short ? ' (short form)' : ''}`
+    : summary.scenario.name;
+  return `${what} on ${summary.environment.name}`;
 }
 
 let version: string | undefined;

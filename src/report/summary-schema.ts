@@ -212,6 +212,22 @@ export const SummarySchema = Type.Object(
       description: 'True when the run was interrupted (signal, abortOnFail) before its end.',
     }),
     command: Type.Array(Type.String(), { description: 'The command line, secrets replaced by ***.' }),
+    drill: Type.Optional(
+      Type.Object(
+        {
+          name: Type.String({ description: "The drill's name." }),
+          file: Type.String({ description: 'The drill file.' }),
+          short: Type.Boolean({ description: 'True when the short form (CI) ran.' }),
+        },
+        { ...Closed, description: 'Present when the run was a drill (`mmdrill drill`).' },
+      ),
+    ),
+    versions: Type.Optional(
+      Type.Object(
+        { mmdrill: Type.String(), node: Type.String() },
+        { ...Closed, description: 'Versions of mmdrill and Node.js that ran the load.' },
+      ),
+    ),
     scenario: Type.Object(
       {
         name: Type.String({ description: 'As given on the command line.' }),

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ExitCode } from '../cli/exit-codes.js';
 import { METRIC } from '../metrics/api.js';
 import type { HarnessReport } from '../metrics/harness-monitor.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
+import { packageRoot } from '../paths/package-root.js';
 import type { TargetCheckResult, TargetSet } from '../verdict/targets.js';
 import { targetReport } from '../verdict/targets.js';
 import {
@@ -35,6 +38,7 @@ export interface SummaryInput {
   /** Failing checks beyond thresholds (audits, fault verdicts), each one short sentence. */
   otherFailures?: readonly string[];
   faults?: Summary['faults'];
+  drill?: Summary['drill'];
   audits?: Summary['audits'];
   capacity?: Summary['capacity'];
 }
@@ -69,6 +73,8 @@ export function buildSummary(input: SummaryInput): Summary {
   if (input.targets !== undefined)
     summary.targets = targetReport(input.targets.set, thresholds, input.targets.serverResults);
   if (input.faults !== undefined) summary.faults = input.faults;
+  if (input.drill !== undefined) summary.drill = input.drill;
+  summary.versions = { mmdrill: packageVersion(), node: process.versions.node };
   if (input.audits !== undefined) summary.audits = input.audits;
   if (input.capacity !== undefined) summary.capacity = input.capacity;
   return summary;
@@ -158,4 +164,13 @@ export function redactArgv(argv: readonly string[]): string[] {
     }
   }
   return out;
+}
+
+let cachedVersion: string | undefined;
+
+function packageVersion(): string {
+  cachedVersion ??= (
+    JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  return cachedVersion;
 }
