@@ -2,6 +2,10 @@ import type { Environment } from '../stack/environment.js';
 import type { StackDocument } from '../stack/stack-document.js';
 import { ToxiproxyClient } from './toxiproxy-client.js';
 
+// Removing a toxic waits until the data it holds back has gone through: on a 1 KB/s link with a
+// backlog that takes tens of seconds, so fault calls get far longer than the client's default.
+const FAULT_API_OPTIONS = { timeoutMs: 90_000 };
+
 // Which Toxiproxy server holds a proxy. A stack mmdrill starts has one; an `existing`
 // deployment may list several instances, each carrying some of the links.
 
@@ -21,7 +25,7 @@ export function toxiproxyForStack(document: StackDocument, env?: Environment): T
   if (env?.provider === 'existing' && env.existing.toxiproxy.length > 0) {
     const byProxy = new Map<string, ToxiproxyClient>();
     for (const instance of env.existing.toxiproxy) {
-      const client = new ToxiproxyClient(instance.api);
+      const client = new ToxiproxyClient(instance.api, FAULT_API_OPTIONS);
       for (const names of Object.values(instance.links)) {
         for (const name of names === undefined ? [] : Array.isArray(names) ? names : [names])
           byProxy.set(name, client);
@@ -33,5 +37,7 @@ export function toxiproxyForStack(document: StackDocument, env?: Environment): T
       return client;
     };
   }
-  return document.toxiproxy ? singleToxiproxy(new ToxiproxyClient(document.toxiproxy)) : null;
+  return document.toxiproxy
+    ? singleToxiproxy(new ToxiproxyClient(document.toxiproxy, FAULT_API_OPTIONS))
+    : null;
 }

@@ -66,6 +66,7 @@ type Phase = 'idle' | 'connecting' | 'resuming' | 'open' | 'down' | 'closed';
 
 /** Events that arrived before a loss may still be in flight: refetch a little before the last. */
 const REFETCH_MARGIN_MS = 10_000;
+const POST_CREATE_AT = /"create_at":(\d+)/;
 
 export class WsSession {
   private readonly client: WebSocketClient;
@@ -82,6 +83,7 @@ export class WsSession {
   private socketHello = false;
   private lostAt = 0;
   private lastEventAt = 0;
+  private lastPostCreatedAt = 0;
   private disruptedAt = 0;
   private connection = '';
   private firstHello: { resolve: () => void; reject: (err: Error) => void } | null = null;
@@ -240,6 +242,12 @@ export class WsSession {
       return;
     }
     this.lastEventAt = now;
+    if (event === 'posted') {
+      // The newest post received, by the server's clock: on a slow link events arrive long after
+      // the post was made, and a refetch must start before the first post not yet received.
+      const createdAt = POST_CREATE_AT.exec(String((msg.data as { post?: unknown }).post ?? ''));
+      if (createdAt) this.lastPostCreatedAt = Number(createdAt[1]);
+    }
     this.handlers.onEvent?.(msg, this.phase === 'resuming' ? 'replay' : 'live');
   }
 
@@ -258,7 +266,8 @@ export class WsSession {
       return;
     }
     this.reconnects.add(1, { kind: 'new_hello' });
-    const since = this.lastEventAt - REFETCH_MARGIN_MS;
+    const since =
+      Math.min(this.lastEventAt, this.lastPostCreatedAt || Number.POSITIVE_INFINITY) - REFETCH_MARGIN_MS;
     this.disruptedAt = Date.now();
     this.lastEventAt = this.disruptedAt;
     this.becomeOnline();
