@@ -6,7 +6,8 @@ import { findNginx } from './binaries.js';
 import { type NginxTuning, nginxPaths, renderNginxConfig } from './nginx-config.js';
 import { isRoot } from './os-user.js';
 import { assertPortFree, freePort, LOOPBACK } from './ports.js';
-import { ManagedProcess, type ProcessExit } from './process.js';
+import { ManagedProcess } from './process.js';
+import { ProcessComponent } from './process-component.js';
 import { isPidAlive, processGroupMembers, processTitle } from './procfs.js';
 import { Wait } from './wait.js';
 
@@ -120,7 +121,7 @@ function parseAccessLogLine(line: string): NginxAccessLogEntry | undefined {
  * guidance (see nginx-config.ts), run as our child with `daemon off;`. Ready once `nginx -t`
  * accepts the config, both ports listen and /nginx-health reports the current generation.
  */
-export class NginxLoadBalancer {
+export class NginxLoadBalancer extends ProcessComponent {
   readonly dir: string;
   readonly confFile: string;
   /** stdout/stderr of the master, which is also nginx's error log. */
@@ -133,9 +134,9 @@ export class NginxLoadBalancer {
   private generation = 0;
   private assignedPort: number | undefined;
   private assignedStatusPort: number | undefined;
-  private server: ManagedProcess | undefined;
 
   constructor(options: NginxLoadBalancerOptions) {
+    super();
     const { dir, upstreams, port, statusPort, binary, name, ...tuning } = options;
     this.dir = dir;
     this.confFile = nginxPaths(dir).conf;
@@ -234,30 +235,6 @@ export class NginxLoadBalancer {
     await server.waitFor(Wait.forAll(this.healthWait(), retired(oldWorkers)), timeoutMs);
   }
 
-  /** Fast shutdown (SIGTERM to the master, which stops its workers); SIGKILL after the timeout. */
-  async stop({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Promise<ProcessExit | undefined> {
-    return this.server?.stop({ signal: 'SIGTERM', timeoutMs });
-  }
-
-  /** Leaves the process running after this one exits (see ManagedProcess.detach). */
-  detach(): void {
-    this.server?.detach();
-  }
-
-  /** SIGKILL to master and workers. */
-  async kill(): Promise<ProcessExit | undefined> {
-    return this.server?.kill();
-  }
-
-  /** SIGSTOP to master and workers: connections are accepted by the kernel, nothing answers. */
-  async freeze(): Promise<void> {
-    await this.assertStarted().freeze();
-  }
-
-  async thaw(): Promise<void> {
-    await this.assertStarted().thaw();
-  }
-
   /** Every complete line of access.log, oldest first. */
   async readAccessLog(): Promise<NginxAccessLogEntry[]> {
     const text = await readFile(this.accessLogFile, 'utf8').catch(() => '');
@@ -323,10 +300,5 @@ export class NginxLoadBalancer {
       if (status === 200 && body.trim() === expected) return true;
       throw new Error(`status ${status}, '${body.trim()}'`);
     });
-  }
-
-  private assertStarted(): ManagedProcess {
-    if (!this.server) throw new Error(`${this.name} has not been started`);
-    return this.server;
   }
 }

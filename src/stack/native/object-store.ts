@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { CreateBucketCommand, ListBucketsCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { findVersityGateway } from './binaries.js';
 import { assertPortFree, freePort, LOOPBACK } from './ports.js';
-import { ManagedProcess, type ProcessExit } from './process.js';
+import { ManagedProcess } from './process.js';
+import { ProcessComponent } from './process-component.js';
 import { Wait } from './wait.js';
 
 // AWS SDK releases after January 2027 will need Node 22; the ones this project pins run on
@@ -35,7 +36,7 @@ const BUCKET_EXISTS = new Set(['BucketAlreadyOwnedByYou', 'BucketAlreadyExists']
  * Versity S3 Gateway (Apache-2.0) serving a POSIX directory as S3 on 127.0.0.1. The root
  * credentials reach it through its environment, never its command line (visible in `ps`).
  */
-export class VersityGateway {
+export class VersityGateway extends ProcessComponent {
   readonly dir: string;
   readonly dataDir: string;
   readonly logFile: string;
@@ -47,9 +48,9 @@ export class VersityGateway {
   private readonly binary: string;
   private readonly requestLog: boolean;
   private assignedPort: number | undefined;
-  private server: ManagedProcess | undefined;
 
   constructor(options: VersityGatewayOptions) {
+    super();
     this.dir = options.dir;
     this.dataDir = join(options.dir, 'data');
     this.logFile = join(options.dir, 'versitygw.log');
@@ -135,29 +136,6 @@ export class VersityGateway {
     return this;
   }
 
-  async stop({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Promise<ProcessExit | undefined> {
-    return this.server?.stop({ signal: 'SIGTERM', timeoutMs });
-  }
-
-  /** Leaves the process running after this one exits (see ManagedProcess.detach). */
-  detach(): void {
-    this.server?.detach();
-  }
-
-  /** SIGKILL; objects already acknowledged stay on disk for the next start. */
-  async kill(): Promise<ProcessExit | undefined> {
-    return this.server?.kill();
-  }
-
-  /** SIGSTOP: the port stays open, requests hang. Resolves once stopped. */
-  async freeze(): Promise<void> {
-    await this.assertStarted().freeze();
-  }
-
-  async thaw(): Promise<void> {
-    await this.assertStarted().thaw();
-  }
-
   private async ensureBucket(client: S3Client): Promise<void> {
     try {
       await client.send(new CreateBucketCommand({ Bucket: this.bucket }));
@@ -176,10 +154,5 @@ export class VersityGateway {
     env.ROOT_ACCESS_KEY_ID = this.accessKey;
     env.ROOT_SECRET_ACCESS_KEY = this.secretKey;
     return env;
-  }
-
-  private assertStarted(): ManagedProcess {
-    if (!this.server) throw new Error(`${this.name} has not been started`);
-    return this.server;
   }
 }

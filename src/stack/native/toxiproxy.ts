@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { ToxiproxyClient } from '../../faults/toxiproxy-client.js';
 import { findToxiproxyServer } from './binaries.js';
 import { assertPortFree, freePort, LOOPBACK } from './ports.js';
-import { ManagedProcess, type ProcessExit } from './process.js';
+import { ManagedProcess } from './process.js';
+import { ProcessComponent } from './process-component.js';
 import { Wait } from './wait.js';
 
 /** zerolog levels; 'info' logs every accepted connection, which dominates the log under load. */
@@ -25,16 +26,16 @@ export interface ToxiproxyServerOptions {
  * Toxiproxy's server (MIT) with its API on 127.0.0.1. Proxies live in its memory only: after
  * kill() and start() they must be created again (populate() does that in one call).
  */
-export class ToxiproxyServer {
+export class ToxiproxyServer extends ProcessComponent {
   readonly dir: string;
   readonly logFile: string;
   readonly name: string;
   private readonly binary: string;
   private readonly logLevel: ToxiproxyLogLevel;
   private assignedPort: number | undefined;
-  private server: ManagedProcess | undefined;
 
   constructor(options: ToxiproxyServerOptions) {
+    super();
     this.dir = options.dir;
     this.logFile = join(options.dir, 'toxiproxy.log');
     this.name = options.name ?? 'toxiproxy';
@@ -84,34 +85,5 @@ export class ToxiproxyServer {
     await this.server.start();
     await this.server.waitFor(Wait.forHttp(`${this.apiUrl}/version`), timeoutMs);
     return this;
-  }
-
-  /** SIGTERM (the server shuts its API down gracefully), SIGKILL after the timeout. */
-  async stop({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Promise<ProcessExit | undefined> {
-    return this.server?.stop({ signal: 'SIGTERM', timeoutMs });
-  }
-
-  /** Leaves the process running after this one exits (see ManagedProcess.detach). */
-  detach(): void {
-    this.server?.detach();
-  }
-
-  /** SIGKILL: every link through it drops at once. */
-  async kill(): Promise<ProcessExit | undefined> {
-    return this.server?.kill();
-  }
-
-  /** SIGSTOP: links stay open but carry nothing. Resolves once stopped. */
-  async freeze(): Promise<void> {
-    await this.assertStarted().freeze();
-  }
-
-  async thaw(): Promise<void> {
-    await this.assertStarted().thaw();
-  }
-
-  private assertStarted(): ManagedProcess {
-    if (!this.server) throw new Error(`${this.name} has not been started`);
-    return this.server;
   }
 }
