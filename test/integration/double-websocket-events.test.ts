@@ -1,6 +1,7 @@
 import type { Channel } from '@mattermost/types/channels';
 import type { Post } from '@mattermost/types/posts';
 import type { Team } from '@mattermost/types/teams';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type DoubleCluster, startDoubleCluster } from '../support/double.js';
@@ -126,6 +127,37 @@ describe('fan-out across nodes', () => {
     expect(typist.eventsOf('typing')).toHaveLength(0);
     onB.close();
     typist.close();
+  });
+});
+
+describe('cluster bus across a lost database connection', () => {
+  it('delivers every event posted while a node was not listening, once it reconnects', async () => {
+    const onB = await probe(bob, 1).connect();
+    const db = new pg.Client({ connectionString: cluster.postgres.url('mattermost') });
+    await db.connect();
+    try {
+      // Cut node 2's LISTEN connection, then post at once: these NOTIFYs reach no listener.
+      const { rowCount } = await db.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mm-double-cluster-listen-n2'",
+      );
+      expect(rowCount).toBe(1);
+      const made: string[] = [];
+      for (let i = 0; i < 20; i++) made.push((await post(`while node 2 was deaf ${i}`)).id);
+      await onB.waitFor(
+        () => made.every((id) => parsedPosts(onB).some((p) => p.id === id)),
+        10_000,
+        'all 20 posts on node 2',
+      );
+      // In order, each once.
+      const seen = parsedPosts(onB)
+        .map((p) => p.id)
+        .filter((id) => made.includes(id));
+      expect(seen).toEqual(made);
+      expect(onB.closes).toBe(0);
+    } finally {
+      await db.end();
+      onB.close();
+    }
   });
 });
 

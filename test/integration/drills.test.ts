@@ -49,60 +49,50 @@ function errorsIn(lines: Line[], fromS: number, toS: number): number {
     .reduce((n, l) => n + Math.round(l.reqRate * l.errorRate), 0);
 }
 
-// Not run in CI yet, and why (reported as skipped, with the reason in the test's name).
-const NOT_YET: Record<string, string> = {
-  'ddil-limited-hf':
-    'Toxiproxy times out removing a 1 KB/s bandwidth toxic while data is queued behind it; fix pending',
-};
-
 describe.each(DRILLS)('drill %s (short form)', (name) => {
-  it.skipIf(name in NOT_YET)(
-    `applies and judges every fault, loses no acknowledged post, and passes${name in NOT_YET ? ` — NOT RUN: ${NOT_YET[name]}` : ''}`,
-    async () => {
-      const { summary, lines } = await drill(name);
-      const faults = summary.faults ?? [];
-      expect(faults.length).toBeGreaterThan(0);
-      for (const fault of faults) {
-        expect(fault.startedAt, fault.name).toBeTruthy();
-        expect(fault.endedAt, fault.name).toBeTruthy();
-        expect(fault.recoveryMs, `${fault.name}: ${fault.reason}`).not.toBeNull();
-        expect(fault.ok, `${fault.name}: ${fault.reason}`).toBe(true);
-      }
-      const audits = summary.audits!;
-      expect(audits.acknowledgedPosts).toBeGreaterThan(20);
-      expect(audits.lostPosts).toBe(0);
-      expect(audits.unverifiedPosts).toBe(0);
-      // Deliveries: a handful of misses can be real here — the test double's cluster bus is best
-      // effort (a cross-node event sent while the database link fails over is lost, where
-      // Mattermost retries `posted`), and on the HF profile a member may still be waiting for its
-      // backlog when the run ends. The audit reports them (and the drill then fails, exit 99); the
-      // test bounds them so that a systematic loss still fails CI.
-      expect(audits.missedDeliveries / Math.max(1, audits.expectedDeliveries), audits.reason).toBeLessThan(
-        0.01,
+  it('applies and judges every fault, loses no acknowledged post, and passes', async () => {
+    const { summary, lines } = await drill(name);
+    const faults = summary.faults ?? [];
+    expect(faults.length).toBeGreaterThan(0);
+    for (const fault of faults) {
+      expect(fault.startedAt, fault.name).toBeTruthy();
+      expect(fault.endedAt, fault.name).toBeTruthy();
+      expect(fault.recoveryMs, `${fault.name}: ${fault.reason}`).not.toBeNull();
+      expect(fault.ok, `${fault.name}: ${fault.reason}`).toBe(true);
+    }
+    const audits = summary.audits!;
+    expect(audits.acknowledgedPosts).toBeGreaterThan(20);
+    expect(audits.lostPosts).toBe(0);
+    expect(audits.unverifiedPosts).toBe(0);
+    // Deliveries: a handful of misses can be real here — the test double's cluster bus is best
+    // effort (a cross-node event sent while the database link fails over is lost, where
+    // Mattermost retries `posted`), and on the HF profile a member may still be waiting for its
+    // backlog when the run ends. The audit reports them (and the drill then fails, exit 99); the
+    // test bounds them so that a systematic loss still fails CI.
+    expect(audits.missedDeliveries / Math.max(1, audits.expectedDeliveries), audits.reason).toBeLessThan(
+      0.01,
+    );
+    const onlyDeliveryMisses =
+      summary.verdict === 'fail' &&
+      audits.lostPosts === 0 &&
+      summary.thresholds.every((t) => t.ok) &&
+      faults.every((f) => f.ok) &&
+      audits.missedDeliveries > 0;
+    expect(summary.verdict === 'pass' || onlyDeliveryMisses, summary.reason).toBe(true);
+
+    // No errors before the first fault: every error belongs to a fault window or its recovery.
+    const events = lines.filter((l) => l.type === 'fault');
+    const first = Math.min(...events.filter((e) => e.phase === 'start').map((e) => e.elapsedS));
+    expect(errorsIn(lines, 0, first - 1)).toBe(0);
+
+    if (name === 'ddil-denied') {
+      expect(faults.reduce((n, f) => n + f.errorsInWindow, 0)).toBeGreaterThan(0);
+    }
+    if (name === 'app-node-kill') {
+      const end = Math.max(...events.filter((e) => e.phase === 'end').map((e) => e.elapsedS));
+      expect(errorsIn(lines, end + (faults[0]!.recoveryMs ?? 0) / 1000 + 2, Number.POSITIVE_INFINITY)).toBe(
+        0,
       );
-      const onlyDeliveryMisses =
-        summary.verdict === 'fail' &&
-        audits.lostPosts === 0 &&
-        summary.thresholds.every((t) => t.ok) &&
-        faults.every((f) => f.ok) &&
-        audits.missedDeliveries > 0;
-      expect(summary.verdict === 'pass' || onlyDeliveryMisses, summary.reason).toBe(true);
-
-      // No errors before the first fault: every error belongs to a fault window or its recovery.
-      const events = lines.filter((l) => l.type === 'fault');
-      const first = Math.min(...events.filter((e) => e.phase === 'start').map((e) => e.elapsedS));
-      expect(errorsIn(lines, 0, first - 1)).toBe(0);
-
-      if (name === 'ddil-denied') {
-        expect(faults.reduce((n, f) => n + f.errorsInWindow, 0)).toBeGreaterThan(0);
-      }
-      if (name === 'app-node-kill') {
-        const end = Math.max(...events.filter((e) => e.phase === 'end').map((e) => e.elapsedS));
-        expect(errorsIn(lines, end + (faults[0]!.recoveryMs ?? 0) / 1000 + 2, Number.POSITIVE_INFINITY)).toBe(
-          0,
-        );
-      }
-    },
-    300_000,
-  );
+    }
+  }, 300_000);
 });

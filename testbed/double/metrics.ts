@@ -71,7 +71,7 @@ export class DoubleMetrics {
     });
     this.clusterMessages = new Counter({
       name: 'mattermost_cluster_messages_total',
-      help: 'Cluster messages sent and received through PostgreSQL.',
+      help: 'Cluster messages sent, received and dropped (unsendable for a minute) through PostgreSQL.',
       labelNames: ['direction'],
       registers,
     });
@@ -103,7 +103,7 @@ export class DoubleMetrics {
     this.wsReconnects.inc({ type });
   }
 
-  clusterMessage(direction: 'sent' | 'received'): void {
+  clusterMessage(direction: 'sent' | 'received' | 'dropped'): void {
     this.clusterMessages.inc({ direction });
   }
 }

@@ -3,6 +3,7 @@ import type { ConfigIssue } from '../../config/load.js';
 import { StringEnum } from '../../config/schema-builders.js';
 import { activeFault, defineFaultKind, type FaultContext, type FaultKind, type KindEntry } from '../kind.js';
 import type { ResolvedTarget } from '../targets.js';
+import { removeToxicFromChain } from '../toxic-chain.js';
 import {
   type ToxicAttributesByType,
   type ToxicStream,
@@ -130,7 +131,7 @@ async function applyToxics<T extends ToxicType>(
   const undo = async () => {
     while (remaining.length > 0) {
       const { client, proxy, toxic } = remaining[0]!;
-      await removeIfPresent(client, proxy, toxic);
+      await removeToxicFromChain(client, proxy, toxic);
       remaining.shift();
     }
     for (const done of unregister) done();
@@ -170,13 +171,5 @@ async function addReplacing<T extends ToxicType>(
     if (!(error instanceof ToxiproxyApiError && error.status === 409)) throw error;
     await client.removeToxic(proxy, spec.name);
     await client.addToxic(proxy, spec);
-  }
-}
-
-async function removeIfPresent(client: ToxiproxyClient, proxy: string, toxic: string): Promise<void> {
-  try {
-    await client.removeToxic(proxy, toxic);
-  } catch (error) {
-    if (!(error instanceof ToxiproxyApiError && error.status === 404)) throw error;
   }
 }

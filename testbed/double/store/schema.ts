@@ -187,6 +187,11 @@ CREATE TABLE IF NOT EXISTS drafts (
   delete_at bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (user_id, channel_id, root_id)
 );
+
+-- Cluster messages are a log every node reads from (see cluster/bus.ts); the writer's node id
+-- lets it skip its own rows.
+ALTER TABLE cluster_messages ADD COLUMN IF NOT EXISTS node text NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS cluster_messages_create_at ON cluster_messages (create_at);
 `;
 
 const SCHEMA_LOCK_KEY = 7_366_510_001;
