@@ -1,0 +1,279 @@
+import { parseDuration } from '../../config/duration.js';
+import { type ResolvedTarget, resolveTarget } from '../../faults/targets.js';
+import type { PlannedFault } from '../../faults/types.js';
+import {
+  type ClusterTargets,
+  type ComponentKey,
+  LINK_SIDES,
+  type PodSelector,
+  type Pods,
+} from './cluster-targets.js';
+
+// Each fault of a plan as Chaos Mesh experiments, or the reason it has none. Toxiproxy acts on
+// one TCP link between two components; Chaos Mesh acts on pods' network (tc/netem, iptables) or
+// on pods themselves, so the mapping picks the pods on each side of the link and the direction.
+// Where the effect differs from mmdrill's, the difference is said (notes), never hidden.
+
+export type ChaosKind = 'NetworkChaos' | 'PodChaos';
+
+/** One experiment: its kind and spec (without duration: the Workflow's deadline bounds it). */
+export interface ChaosExperiment {
+  kind: ChaosKind;
+  /** Suffix of its name within the fault (`up`, `down`), empty for the only one. */
+  part: string;
+  spec: Record<string, unknown>;
+}
+
+export interface MappedFault {
+  fault: PlannedFault;
+  experiments: ChaosExperiment[];
+  /** How the Chaos Mesh effect differs from mmdrill's, if it does. */
+  notes: string[];
+}
+
+export interface UnmappedFault {
+  name: string;
+  kind: string;
+  target: string;
+  startMs: number;
+  durationMs: number;
+  reason: string;
+}
+
+export type FaultMapping = { mapped: MappedFault } | { unmapped: UnmappedFault };
+
+const STREAM_DIRECTION = { upstream: 'to', downstream: 'from', both: 'both' } as const;
+type Stream = keyof typeof STREAM_DIRECTION;
+
+const NO_EQUIVALENT: Readonly<Record<string, string>> = {
+  reset_peer:
+    'Chaos Mesh cannot reset established TCP connections (no RST injection; HTTPChaos abort covers HTTP only)',
+  slicer: 'Chaos Mesh has no equivalent of slicing a stream into small delayed segments',
+  limit_data: 'Chaos Mesh cannot close a connection after a number of bytes',
+};
+
+const ms = (value: number) => `${Math.round(value)}ms`;
+
+function unmapped(fault: PlannedFault, reason: string): FaultMapping {
+  return {
+    unmapped: {
+      name: fault.name,
+      kind: fault.kind,
+      target: fault.target,
+      startMs: fault.startMs,
+      durationMs: fault.durationMs,
+      reason,
+    },
+  };
+}
+
+function selectorOf(pods: Pods): PodSelector {
+  if (pods.selector === undefined) throw new Error(`no selector for ${pods.key}`);
+  return pods.selector;
+}
+
+/** The two sides of a link target; the server side narrowed to one pod for a single proxy (lb-app-2). */
+function linkSides(target: ResolvedTarget & { type: 'link' }, cluster: ClusterTargets) {
+  const sides = LINK_SIDES[target.link];
+  const oneServer = target.link === 'lb-app' && target.proxies.length === 1;
+  return {
+    client: cluster.pods(sides.client),
+    server: cluster.pods(sides.server, oneServer ? 'one' : 'all'),
+  };
+}
+
+function missingLabels(...pods: Pods[]): string | undefined {
+  const missing = pods.filter((p) => p.selector === undefined).map((p) => `kubernetes.components.${p.key}`);
+  return missing.length === 0 ? undefined : `the environment gives no labels for ${missing.join(' and ')}`;
+}
+
+/** A NetworkChaos between the two sides: on the client's pods, toward (or from) the server's. */
+function network(
+  client: Pods,
+  server: Pods,
+  action: string,
+  direction: 'to' | 'from' | 'both',
+  extra: Record<string, unknown>,
+  toxicity = 1,
+): Record<string, unknown> {
+  return {
+    action,
+    ...(toxicity < 1
+      ? { mode: 'fixed-percent', value: String(Math.max(1, Math.round(toxicity * 100))) }
+      : { mode: client.mode }),
+    selector: selectorOf(client),
+    direction,
+    target: { mode: server.mode, selector: selectorOf(server) },
+    ...extra,
+  };
+}
+
+interface ToxicEntry {
+  stream?: Stream;
+  toxicity?: number;
+  latency?: string | number;
+  jitter?: string | number;
+  rate?: number;
+  timeout?: string | number;
+}
+
+function linkFault(
+  fault: PlannedFault,
+  target: ResolvedTarget & { type: 'link' },
+  cluster: ClusterTargets,
+): FaultMapping {
+  const { client, server } = linkSides(target, cluster);
+  const missing = missingLabels(client, server);
+  if (missing !== undefined) return unmapped(fault, missing);
+  const entry = fault.entry as unknown as ToxicEntry;
+  const stream: Stream = entry.stream ?? 'downstream';
+  const toxicity = entry.toxicity ?? 1;
+  const notes: string[] = [];
+  if (server.mode === 'one') notes.push(`${fault.target}: one ${server.key} pod, chosen by Chaos Mesh`);
+  if (toxicity < 1)
+    notes.push(
+      `toxicity ${toxicity}: applied to ${Math.round(toxicity * 100)} % of the client pods, not of connections`,
+    );
+  const experiment = (spec: Record<string, unknown>, part = ''): ChaosExperiment => ({
+    kind: 'NetworkChaos',
+    part,
+    spec,
+  });
+  switch (fault.kind) {
+    case 'latency': {
+      const delay = {
+        latency: ms(parseDuration(entry.latency ?? 0)),
+        ...(entry.jitter !== undefined && { jitter: ms(parseDuration(entry.jitter)) }),
+      };
+      return {
+        mapped: {
+          fault,
+          notes,
+          experiments: [
+            experiment(network(client, server, 'delay', STREAM_DIRECTION[stream], { delay }, toxicity)),
+          ],
+        },
+      };
+    }
+    case 'bandwidth': {
+      // tc tbf shapes a pod's egress: one experiment per direction, on the sending side.
+      const bandwidth = { rate: `${entry.rate ?? 1}kbps`, limit: 20_971_520, buffer: 10_000 };
+      const up = experiment(network(client, server, 'bandwidth', 'to', { bandwidth }, toxicity), 'up');
+      const down = experiment(network(server, client, 'bandwidth', 'to', { bandwidth }), 'down');
+      notes.push(
+        'bandwidth shapes the sending pods’ egress (tc tbf); Chaos Mesh may apply it beyond this link',
+      );
+      const experiments = stream === 'both' ? [up, down] : stream === 'upstream' ? [up] : [down];
+      return {
+        mapped: {
+          fault,
+          notes,
+          experiments: experiments.map((e) => (experiments.length === 1 ? { ...e, part: '' } : e)),
+        },
+      };
+    }
+    case 'timeout':
+      notes.push(
+        'packets are dropped (iptables), so data stops and peers time out; connections are not closed after `timeout`',
+      );
+      return {
+        mapped: {
+          fault,
+          notes,
+          experiments: [experiment(network(client, server, 'partition', STREAM_DIRECTION[stream], {}))],
+        },
+      };
+    case 'partition':
+    case 'object-store-outage':
+      notes.push(
+        'packets are dropped (iptables): connections hang until they time out, rather than being refused',
+      );
+      return {
+        mapped: { fault, notes, experiments: [experiment(network(client, server, 'partition', 'both', {}))] },
+      };
+    default:
+      return unmapped(
+        fault,
+        NO_EQUIVALENT[fault.kind] ?? `${fault.kind} has no Chaos Mesh mapping on a link`,
+      );
+  }
+}
+
+function podKill(pods: Pods, graceful: boolean): ChaosExperiment {
+  const container = pods.container !== undefined && !graceful;
+  return {
+    kind: 'PodChaos',
+    part: '',
+    spec: {
+      action: container ? 'container-kill' : 'pod-kill',
+      mode: pods.mode,
+      selector: selectorOf(pods),
+      ...(container && { containerNames: [pods.container] }),
+      ...(!container && !graceful && { gracePeriod: 0 }),
+    },
+  };
+}
+
+function componentFault(fault: PlannedFault, component: string, cluster: ClusterTargets): FaultMapping {
+  const found = cluster.componentKey(component);
+  if (found === undefined) return unmapped(fault, `${component} is not a component of the cluster`);
+  const pods = cluster.pods(found.key, found.mode);
+  const missing = missingLabels(pods);
+  if (missing !== undefined) return unmapped(fault, missing);
+  const notes = found.mode === 'one' ? [`${component}: one ${found.key} pod, chosen by Chaos Mesh`] : [];
+  const one = (experiment: ChaosExperiment): FaultMapping => ({
+    mapped: { fault, notes, experiments: [experiment] },
+  });
+  switch (fault.kind) {
+    case 'kill': {
+      const kill = podKill(pods, false);
+      notes.push(
+        kill.spec.action === 'container-kill'
+          ? 'the container is killed and the kubelet restarts it at once (restartAfter is not honoured)'
+          : 'the pod is killed (grace period 0) and its controller starts a new one at once (restartAfter is not honoured)',
+      );
+      return one(kill);
+    }
+    case 'restart':
+      notes.push('a graceful pod deletion: its controller starts a new pod');
+      return one(podKill(pods, true));
+    case 'db-failover':
+      notes.push(
+        "the primary pod is killed; promoting the replica and moving the endpoint is the database operator's job (CloudNativePG, Patroni)",
+      );
+      return one(podKill(pods, false));
+    case 'freeze':
+      notes.push(
+        "all the pod's outgoing packets are dropped: peers time out as with SIGSTOP, but the process keeps running",
+      );
+      return one({
+        kind: 'NetworkChaos',
+        part: '',
+        spec: {
+          action: 'loss',
+          mode: pods.mode,
+          selector: selectorOf(pods),
+          direction: 'to',
+          loss: { loss: '100' },
+        },
+      });
+    case 'object-store-outage':
+      return linkFault(
+        fault,
+        { type: 'link', link: 'app-object-store', proxies: ['app-object-store'] },
+        cluster,
+      );
+    default:
+      return unmapped(fault, `${fault.kind} has no Chaos Mesh mapping on a component`);
+  }
+}
+
+/** The Chaos Mesh experiments of one planned fault, or why there are none. */
+export function mapFault(fault: PlannedFault, cluster: ClusterTargets): FaultMapping {
+  const target = resolveTarget(fault.target, cluster.catalog);
+  if (target === undefined) return unmapped(fault, `${fault.target} is not a target of the cluster`);
+  if (target.type === 'link') return linkFault(fault, target, cluster);
+  return componentFault(fault, target.component, cluster);
+}
+
+export type { ComponentKey };
