@@ -37,6 +37,8 @@ missing_packages=()
 postgres_bin_dir >/dev/null || missing_packages+=(postgresql)
 nginx_path >/dev/null || missing_packages+=(nginx-light)
 [[ -x /usr/bin/chromium ]] || missing_packages+=(chromium)
+# coturn (BSD): the TURN relay of the native stack's Calls media path (the users-turn link).
+command -v turnserver >/dev/null 2>&1 || missing_packages+=(coturn)
 
 if ((${#missing_packages[@]} > 0)); then
   command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install ${missing_packages[*]} by hand"
@@ -97,6 +99,8 @@ nginx_bin=$(nginx_path) || die 'nginx still missing'
 log "postgres   $pg_dir/postgres ($("$pg_dir/postgres" --version))"
 log "nginx      $nginx_bin ($("$nginx_bin" -v 2>&1))"
 [[ -x /usr/bin/chromium ]] || die 'chromium still missing'
+command -v turnserver >/dev/null 2>&1 || die 'coturn (turnserver) still missing'
+log "coturn     $(command -v turnserver)"
 log "chromium   /usr/bin/chromium ($(/usr/bin/chromium --version 2>/dev/null || true))"
 log "toxiproxy  $GOBIN_DIR/server ($(module_version "$GOBIN_DIR/server" || true))"
 log "versitygw  $GOBIN_DIR/versitygw ($(module_version "$GOBIN_DIR/versitygw" || true))"

@@ -28,6 +28,15 @@ function rateLimit(value: string): { perSec: number; maxBurst: number } {
   return { perSec, maxBurst };
 }
 
+function capacityLimit(value: string): { concurrency: number; serviceMs: number } {
+  const match = /^(\d+):(\d+)$/.exec(value);
+  const concurrency = Number(match?.[1]);
+  const serviceMs = Number(match?.[2]);
+  if (!match || concurrency < 1 || serviceMs < 1)
+    throw new InvalidArgumentError('expected CONCURRENCY:SERVICE_MS (both at least 1), e.g. 5:25');
+  return { concurrency, serviceMs };
+}
+
 const UNSAFE_MODES = ['ack-before-commit', 'drop-events'] as const;
 
 function unsafeModes(value: string): Set<(typeof UNSAFE_MODES)[number]> {
@@ -61,6 +70,16 @@ const program = new Command('mm-double')
   .option('--metrics-listen <host:port>', 'Prometheus /metrics listener', hostPort)
   .option('--node-id <id>', 'cluster node id', 'n1')
   .option('--rate-limit <perSec[:burst]>', 'enable API rate limiting per remote address', rateLimit)
+  .option(
+    '--capacity-limit <concurrency:serviceMs>',
+    'capacity tests only: each API request holds one of CONCURRENCY slots for SERVICE_MS first (FIFO queue), so the node serves at most CONCURRENCY/SERVICE_MS requests per ms',
+    capacityLimit,
+  )
+  .option(
+    '--rtcd-url <url>',
+    'enable the Calls plugin, linked to this rtcd double (env MM_CALLS_RTCD_SERVICE_URL)',
+    process.env.MM_CALLS_RTCD_SERVICE_URL,
+  )
   .option('--max-file-size <bytes>', 'largest accepted upload', positiveInt, 100 << 20)
   .option('--query-timeout <ms>', 'database query timeout', positiveInt, 30_000)
   .option('--ws-replay-buffer <events>', 'events kept per WebSocket connection for replay', positiveInt, 128)
@@ -74,7 +93,7 @@ const program = new Command('mm-double')
   )
   .addHelpText(
     'after',
-    '\nS3 credentials come from MM_FILESETTINGS_AMAZONS3ACCESSKEYID and MM_FILESETTINGS_AMAZONS3SECRETACCESSKEY\n(never from the command line). SIGTERM or SIGINT stops the node gracefully.',
+    '\nS3 credentials come from MM_FILESETTINGS_AMAZONS3ACCESSKEYID and MM_FILESETTINGS_AMAZONS3SECRETACCESSKEY\n(never from the command line). Calls ICE servers (with TURN credentials) come from\nMM_CALLS_ICE_SERVERS_CONFIGS, a JSON array of {urls, username?, credential?}, as for the plugin.\nSIGTERM or SIGINT stops the node gracefully.',
   )
   .showHelpAfterError('(run mm-double --help for the options)')
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
@@ -107,6 +126,32 @@ if (opts.s3Endpoint) {
   };
 }
 
+let calls: DoubleConfig['calls'];
+if (opts.rtcdUrl) {
+  if (!/^https?:\/\/[^/]+/.test(String(opts.rtcdUrl))) usage('--rtcd-url: expected http://HOST:PORT');
+  calls = { rtcdUrl: String(opts.rtcdUrl), iceServers: iceServersFromEnv() };
+}
+
+function iceServersFromEnv(): NonNullable<DoubleConfig['calls']>['iceServers'] {
+  const raw = process.env.MM_CALLS_ICE_SERVERS_CONFIGS;
+  if (!raw) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    usage('MM_CALLS_ICE_SERVERS_CONFIGS: expected a JSON array of {urls, username?, credential?}');
+  }
+  const valid =
+    Array.isArray(value) &&
+    value.every(
+      (v: { urls?: unknown }) =>
+        v && Array.isArray(v.urls) && v.urls.every((u: unknown) => typeof u === 'string'),
+    );
+  if (!valid)
+    usage('MM_CALLS_ICE_SERVERS_CONFIGS: expected a JSON array of {urls: string[], username?, credential?}');
+  return value as NonNullable<DoubleConfig['calls']>['iceServers'];
+}
+
 let listen: { host: string; port: number };
 try {
   listen = hostPort(String(opts.listen));
@@ -124,6 +169,8 @@ const config: DoubleConfig = {
   replicaUrl: opts.replicaUrl || undefined,
   objectStore,
   rateLimit: opts.rateLimit,
+  capacityLimit: opts.capacityLimit,
+  calls,
   maxFileSizeBytes: opts.maxFileSize,
   queryTimeoutMs: opts.queryTimeout,
   websocket: {

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { registerCapacityCommand } from './commands/capacity.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerDoubleCommand } from './commands/double.js';
 import { registerDrillCommand } from './commands/drill.js';
+import { registerExportCommands } from './commands/export.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSeedCommand } from './commands/seed.js';
@@ -17,12 +19,14 @@ const program = new Command('mmdrill')
 
 registerStackCommands(program);
 registerRunCommand(program);
+registerCapacityCommand(program);
 registerDrillCommand(program);
 registerDoctorCommand(program);
 registerDoubleCommand(program);
 registerSeedCommand(program);
 registerReportCommand(program);
 registerCompareCommand(program);
+registerExportCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,6 +4,7 @@ import { loadFaultPlan } from '../faults/plan.js';
 import { type FaultEventSink, FaultScheduler } from '../faults/scheduler.js';
 import { toxiproxyForStack } from '../faults/toxiproxy-for-proxy.js';
 import type { FaultWindow } from '../faults/types.js';
+import { callsLengthMs } from '../load/calls/calls-schema.js';
 import { type RunResult, runScenario } from '../load/run.js';
 import { loadScenarioFile } from '../load/scenario.js';
 import { loadEnvironmentFile } from '../stack/environment.js';
@@ -38,7 +39,11 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
   const short = options.short ? drill.short : undefined;
   const env = await loadEnvironmentFile(drill.environmentPath);
   const scenario = await loadScenarioFile(drill.scenarioPath);
-  const durationMs = parseDuration(short?.duration ?? drill.duration ?? longestScenario(scenario.scenarios));
+  const durationMs = parseDuration(
+    short?.duration ??
+      drill.duration ??
+      Math.max(longestScenario(scenario.scenarios), scenario.calls ? callsLengthMs(scenario.calls) : 0),
+  );
   const plan = await loadFaultPlan(drill.faultsPath, env, {
     runDurationMs: durationMs,
     ...(short?.faultScale !== undefined && { durationScale: short.faultScale }),

@@ -25,7 +25,8 @@ export type ResolvedTarget =
 function proxiedLinks(env: Exclude<Environment, { provider: 'existing' }>): LinkName[] {
   const exists = (link: LinkName) =>
     (link !== 'app-db-replica' || env.database.replica) &&
-    (link !== 'app-object-store' || env.objectStore.enabled);
+    (link !== 'app-object-store' || env.objectStore.enabled) &&
+    (link !== 'users-turn' || (env.provider === 'native' && env.calls.enabled && env.calls.turn));
   const chosen = env.proxies === 'all' ? [...LINKS] : env.proxies;
   return chosen.filter(exists);
 }
@@ -62,6 +63,10 @@ export function catalogFromEnvironment(env: Environment): TargetCatalog {
   if (env.database.replica) components.push({ name: 'postgres-replica', kind: 'database-replica' });
   if (env.objectStore.enabled) components.push({ name: 'object-store', kind: 'object-store' });
   if (proxies.length > 0) components.push({ name: 'toxiproxy', kind: 'toxiproxy' });
+  if (env.calls.enabled) {
+    components.push({ name: 'rtcd', kind: 'media-server' });
+    if (env.provider === 'native' && env.calls.turn) components.push({ name: 'coturn', kind: 'turn' });
+  }
   for (let i = 1; i <= env.appNodes; i++) components.push({ name: `app-${i}`, kind: 'app' });
   components.push({ name: 'nginx', kind: 'load-balancer' });
   return { provider: env.provider, destructiveAllowed: true, proxies, components };

@@ -18,6 +18,8 @@ import { targetSet, targetThresholds } from '../verdict/targets.js';
 import { parseThresholds, type Threshold } from '../verdict/thresholds.js';
 import { AbortOnFail } from '../verdict/thresholds-abort.js';
 import { createBehaviour, type RunBehaviour } from './behaviour-factory.js';
+import { CallsLoad } from './calls/calls-load.js';
+import { withCallsLength } from './calls/calls-schema.js';
 import { createExecutor, type ScenarioExecutor } from './executors/create-executor.js';
 import { applyOverrides, type RunOverrides } from './overrides.js';
 import type { ScenarioFile } from './scenario.js';
@@ -118,9 +120,28 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     });
   }
 
+  // Calls participants take the seeded accounts after every scenario's VUs.
+  const durationOverride = options.overrides?.durationMs;
+  const calls = scenario.calls
+    ? new CallsLoad({
+        section:
+          durationOverride === undefined ? scenario.calls : withCallsLength(scenario.calls, durationOverride),
+        baseUrl: stack.url,
+        credentials: credentials ?? (await requireCredentials(credentialsFile('small', options.stateDir))),
+        userOffset,
+        metrics: registry,
+        runTag: startedAt.getTime().toString(36),
+        log,
+      })
+    : null;
+
   const timeseries = new TimeseriesWriter(join(options.outDir, 'timeseries.ndjson'));
   const monitor = new HarnessMonitor(registry);
-  const totalMs = Math.max(...executors.map((e) => e.executor.maxDurationMs()));
+  const totalMs = Math.max(
+    0,
+    calls?.maxDurationMs() ?? 0,
+    ...executors.map((e) => e.executor.maxDurationMs()),
+  );
   const progress = options.quiet ? null : new ProgressDisplay({ totalMs });
   const heartbeat = new Heartbeat({ registry, monitor })
     .on(timeseries.listener())
@@ -132,17 +153,18 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
 
   let partial = false;
   try {
-    log(`preparing ${executors.map((e) => `${e.name} (${e.executor.type})`).join(', ')}…`);
-    await Promise.all(executors.map((e) => e.executor.prepare(e.ctx)));
+    const pieces = [...executors.map((e) => `${e.name} (${e.executor.type})`), ...(calls ? ['calls'] : [])];
+    log(`preparing ${pieces.join(', ')}…`);
+    await Promise.all([...executors.map((e) => e.executor.prepare(e.ctx)), calls?.prepare(stop.signal)]);
     monitor.start();
     heartbeat.start();
     options.onLoadStart?.({ perfNow: performance.now(), timeseries });
     log(`running ${scenario.name} against ${stack.url} for up to ${Math.round(totalMs / 1000)} s`);
-    await Promise.all(executors.map((e) => e.executor.run(e.ctx)));
+    await Promise.all([...executors.map((e) => e.executor.run(e.ctx)), calls?.run(stop.signal)]);
   } finally {
     partial = stop.signal.aborted;
     options.signal?.removeEventListener('abort', onOuterAbort);
-    await Promise.all(behaviours.map((b) => b.behaviour.close()));
+    await Promise.all([...behaviours.map((b) => b.behaviour.close()), calls?.close()]);
     heartbeat.stop();
     progress?.stop();
     monitor.stop();
@@ -183,9 +205,11 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
 
 async function seedIfNeeded(options: RunOptions): Promise<SeedCredentials | null> {
   const { scenario, stack, log } = options;
-  const needsUsers = Object.values(scenario.scenarios).some(
-    (s) => s.exec === undefined || s.exec === 'user-model' || s.exec.actions.some((a) => a !== 'ping'),
-  );
+  const needsUsers =
+    scenario.calls !== undefined ||
+    Object.values(scenario.scenarios).some(
+      (s) => s.exec === undefined || s.exec === 'user-model' || s.exec.actions.some((a) => a !== 'ping'),
+    );
   if (scenario.seed === 'none')
     return needsUsers ? requireCredentials(credentialsFile('small', options.stateDir)) : null;
   const shape = await resolveShape(scenario.seed);

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { CapacitySectionSchema, capacitySectionIssues } from '../capacity/capacity-config.js';
 import { Duration } from '../config/duration.js';
 import { type ConfigIssue, loadConfigFile } from '../config/load.js';
 import { ClosedObject, PatternString, StringEnum } from '../config/schema-builders.js';
@@ -6,6 +7,7 @@ import { LOOP_ACTION_NAMES, USER_ACTION_NAMES } from '../mattermost/actions/cata
 import { TARGET_SET_NAMES } from '../verdict/targets.js';
 import { parseThresholds } from '../verdict/thresholds.js';
 import { ThresholdsSchema } from '../verdict/thresholds-schema.js';
+import { CallsSectionSchema, callsIssues } from './calls/calls-schema.js';
 import { executorIssues, executorVariants } from './executor-schema.js';
 
 // A scenario file: k6's shape (named scenarios, each an executor with its options, plus
@@ -101,9 +103,11 @@ export const ScenarioFileSchema = ClosedObject(
     }),
     userModel: UserModelSchema,
     scenarios: Type.Record(PatternString('^[A-Za-z0-9_-]+$', 'expected a scenario name'), ScenarioSchema, {
-      minProperties: 1,
-      description: 'Named scenarios run side by side (each may start later with startTime).',
+      default: {},
+      description:
+        'Named scenarios run side by side (each may start later with startTime); may be empty when `calls` is set.',
     }),
+    calls: Type.Optional(CallsSectionSchema),
     thresholds: { ...ThresholdsSchema, default: {} },
     targets: Type.Union([Type.Literal('none'), StringEnum(TARGET_SET_NAMES as [string, ...string[]])], {
       default: 'none',
@@ -111,6 +115,7 @@ export const ScenarioFileSchema = ClosedObject(
       description:
         "A built-in target set added to the thresholds: mattermost-reference = Mattermost's capacity criteria.",
     }),
+    capacity: Type.Optional(CapacitySectionSchema),
   },
   { description: 'An mmdrill scenario: the load to drive, what each iteration does, and what passes.' },
 );
@@ -121,11 +126,17 @@ export type ScenarioEntry = ScenarioFile['scenarios'][string];
 /** Rules the schema cannot say: executor options that depend on each other, threshold syntax. */
 function scenarioIssues(file: ScenarioFile): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  if (Object.keys(file.scenarios).length === 0 && file.calls === undefined)
+    issues.push({ path: ['scenarios'], message: 'expected at least one scenario (or a calls section)' });
+  if (file.calls) issues.push(...callsIssues(file.calls));
   for (const [name, scenario] of Object.entries(file.scenarios)) {
     for (const issue of executorIssues(scenario))
       issues.push({ ...issue, path: ['scenarios', name, ...issue.path] });
   }
   issues.push(...parseThresholds(file.thresholds, { basePath: ['thresholds'] }).problems);
+  if (file.capacity !== undefined)
+    for (const issue of capacitySectionIssues(file.capacity, Object.keys(file.scenarios)))
+      issues.push({ ...issue, path: ['capacity', ...issue.path] });
   return issues;
 }
 

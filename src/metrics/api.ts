@@ -54,6 +54,23 @@ export const METRIC = {
   wsEvents: 'mm_ws_events', // counter; tags: event
   deliveryLatency: 'mm_delivery_latency', // trend ms; post sent → `posted` received by each online member
   deliveryMissed: 'mm_delivery_missed', // counter; posts a member never received (live, replay or refetch)
+  // Calls (tags: call = the call's label, c0, c1…; see docs/calls.md)
+  callsJoinTime: 'calls_join_time', // trend ms; join sent → first remote audio received
+  callsJoinIceTime: 'calls_join_ice_time', // trend ms; join sent → ICE connected
+  callsFailedJoins: 'calls_failed_joins', // counter; tags: call, reason
+  callsParticipants: 'calls_participants', // gauge; participants with media connected
+  callsRtt: 'calls_rtt', // trend ms; per participant per stats poll
+  callsJitter: 'calls_jitter', // trend ms; mean inbound audio jitter per poll
+  callsPacketLoss: 'calls_packet_loss', // trend %; inbound audio lost / expected per poll
+  callsBitrateIn: 'calls_bitrate_in', // trend kbit/s per participant per poll
+  callsBitrateOut: 'calls_bitrate_out', // trend kbit/s per participant per poll
+  callsMos: 'calls_mos', // trend 1..4.5; E-model estimate per participant per poll
+  callsRenegotiations: 'calls_renegotiations', // counter; offers from the server answered
+  callsReconnects: 'calls_reconnects', // counter; `reconnect` sent after a WebSocket drop
+  callsRejoins: 'calls_rejoins', // counter; sessions lost and joined again
+  callsAudioPackets: 'calls_audio_packets_received', // counter; tags: call, listener, speaker
+  callsAudioHeard: 'calls_audio_frames_heard', // counter; non-silent 10 ms frames decoded; tags: call
+  callsScreenFrames: 'calls_screen_frames_received', // counter; screen-share frames decoded; tags: call
   // the harness itself
   harnessEventLoopDelay: 'harness_event_loop_delay', // trend ms
   harnessCpu: 'harness_cpu', // gauge; share of one core used by the harness process (0..n)

@@ -18,6 +18,8 @@ interface ChartSpec {
   title: string;
   unit: string;
   series: ChartSeries[];
+  /** Left out of runs without samples (feature charts: Calls). */
+  optional?: boolean;
 }
 
 const CHARTS: readonly ChartSpec[] = [
@@ -64,6 +66,17 @@ const CHARTS: readonly ChartSpec[] = [
       { key: 'deliveryP99Ms', label: 'p99', color: '#cf222e' },
     ],
   },
+  {
+    id: 'calls-quality',
+    title: 'Calls media quality',
+    unit: 'MOS 1–4.5 · loss % · participants',
+    optional: true,
+    series: [
+      { key: 'callsMosP50', label: 'MOS p50', color: '#1a7f37' },
+      { key: 'callsLossP95', label: 'loss p95 %', color: '#cf222e' },
+      { key: 'callsParticipants', label: 'participants', color: '#656d76' },
+    ],
+  },
 ];
 
 type Column = (number | null)[];
@@ -98,11 +111,14 @@ export function chartPayload(
     vus: column((l) => l.vus, 0),
     deliveryP50Ms: column((l) => l.deliveryP50Ms),
     deliveryP99Ms: column((l) => l.deliveryP99Ms),
+    callsMosP50: column((l) => l.calls?.mosP50 ?? null),
+    callsLossP95: column((l) => l.calls?.lossP95 ?? null),
+    callsParticipants: column((l) => l.calls?.participants ?? null, 0),
   };
   const charts = CHARTS.map((c) => ({
     ...c,
     empty: c.series.every((s) => (series[s.key] ?? []).every((v) => v === null)),
-  }));
+  })).filter((c) => !(c.optional && c.empty));
   return {
     x: intervals.map((l) => l.elapsedS),
     series,

@@ -1,3 +1,5 @@
+import { callsAudioTable, callsTable } from './calls-tables.js';
+import { capacityCriteriaTable, capacityTable, capacityUsersChart } from './capacity-tables.js';
 import { chartLibrary } from './chart-library.js';
 import { CHART_CSS, CHART_SCRIPT, renderCharts } from './html-charts.js';
 import { escapeHtml, renderPage, renderTables } from './html-kit.js';
@@ -27,14 +29,18 @@ export function renderHtmlReport(run: RunData): string {
 <div class="banner s-${head.status}" id="verdict" role="status"><span class="label">${head.label}</span><span class="reason">${escapeHtml(head.reason)}</span></div>
 ${head.partialNote ? `<div class="partial" id="partial">${escapeHtml(head.partialNote)}</div>` : ''}
 <ul class="figures">${figures}</ul>
-${charts.html}${skipped}
+${capacityUsersChart(summary, timeline.intervals)}${charts.html}${skipped}
 ${renderTables([
+  capacityTable(summary),
+  capacityCriteriaTable(summary),
   faultTable(summary, timeline.faults),
   auditTable(summary),
   thresholdTable(summary),
   targetTable(summary),
   actionTable(summary),
   deliveryTable(summary),
+  callsTable(summary),
+  callsAudioTable(summary),
   endpointTable(summary),
   runInfoTable(summary, run.id),
 ])}

@@ -1,3 +1,5 @@
+import { callsAudioTable, callsTable } from './calls-tables.js';
+import { capacityCriteriaTable, capacityTable } from './capacity-tables.js';
 import { clock, duration } from './format.js';
 import { actionTable, targetTable, thresholdTable } from './metric-tables.js';
 import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
@@ -76,12 +78,16 @@ export function renderMarkdownSummary(run: RunData): string {
     );
   }
   const tables = [
+    capacityTable(summary),
+    capacityCriteriaTable(summary),
     faultTable(summary, timeline.faults),
     auditTable(summary),
     thresholdTable(summary),
     targetTable(summary),
     actionTable(summary),
     deliveryTable(summary),
+    callsTable(summary),
+    callsAudioTable(summary),
     runInfoTable(summary, run.id),
   ];
   for (const table of tables) if (table !== undefined) lines.push(markdownTable(table));

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { CapacityReportSchema } from '../capacity/capacity-schema.js';
 import { PROVIDERS } from '../stack/environment.js';
 
 // summary.json: the stable contract users' CI scripts read. Published as
@@ -105,6 +106,7 @@ export const HarnessSummarySchema = Type.Object(
   Closed,
 );
 
+const Nullable = (description: string) => Type.Union([Type.Number(), Type.Null()], { description });
 const Count = (description: string) => Type.Integer({ minimum: 0, description });
 const Iso = (description: string) => Type.String({ description: `${description} (ISO 8601)` });
 
@@ -159,6 +161,46 @@ export const FaultVerdictSchema = Type.Object(
       ],
       { description: 'Distribution of those reconnect times (mm_ws_reconnect_time); null without any.' },
     ),
+    calls: Type.Optional(
+      Type.Object(
+        {
+          outcome: Type.Union(
+            [
+              Type.Literal('unaffected'),
+              Type.Literal('kept'),
+              Type.Literal('rejoined'),
+              Type.Literal('lost'),
+            ],
+            {
+              description:
+                'unaffected: no participant had to reconnect; kept: they reconnected and their media sessions survived; rejoined: sessions were torn down and joined again; lost: fewer participants had media afterwards than before.',
+            },
+          ),
+          participantsBefore: Count('Participants with media connected in the second before the fault.'),
+          participantsAfter: Count('Participants with media connected at the end of the recovery span.'),
+          reconnects: Count('`reconnect` messages sent by participants during the fault and its recovery.'),
+          rejoins: Count('Sessions torn down and joined again during the fault and its recovery.'),
+          secondsWithoutAudio: Count(
+            'Seconds of the fault and its recovery in which no participant received audio.',
+          ),
+          media: Type.Object(
+            {
+              mosBefore: Nullable('Mean of the per-second median MOS over the 10 s before the fault.'),
+              mosDuring: Nullable('The same during the fault.'),
+              jitterBeforeMs: Nullable('Mean of the per-second p95 inbound jitter (ms) before the fault.'),
+              jitterDuringMs: Nullable('The same during the fault.'),
+              lossBeforePct: Nullable('Mean of the per-second p95 packet loss (%) before the fault.'),
+              lossDuringPct: Nullable('The same during the fault.'),
+            },
+            {
+              ...Closed,
+              description: 'Media quality before and during the fault (a media-path impairment shows here).',
+            },
+          ),
+        },
+        Closed,
+      ),
+    ),
     ok: Type.Boolean({ description: 'Recovered within maxRecoveryMs and within the error budget.' }),
     reason: Type.String({ description: 'One sentence saying why.' }),
   },
@@ -192,9 +234,6 @@ export const AuditReportSchema = Type.Object(
   },
   { ...Closed, description: 'Post-run audits: acknowledged posts read back, deliveries to online members.' },
 );
-
-/** Room for what later work adds: any object, tightened when it is defined. */
-const Open = (description: string) => Type.Object({}, { additionalProperties: true, description });
 
 export const SummarySchema = Type.Object(
   {
@@ -278,7 +317,7 @@ export const SummarySchema = Type.Object(
       Type.Array(FaultVerdictSchema, { description: 'Fault verdicts, in the order the faults started.' }),
     ),
     audits: Type.Optional(AuditReportSchema),
-    capacity: Type.Optional(Open('Capacity search result.')),
+    capacity: Type.Optional(CapacityReportSchema),
   },
   Closed,
 ) satisfies TSchema;

@@ -38,6 +38,20 @@ export interface IntervalLine {
   droppedIterations: number;
   eventLoopDelayP99Ms: number | null;
   cpu: number | null;
+  /** Calls runs only (absent otherwise): participants with media, audio packets received… */
+  calls?: CallsIntervalFields;
+}
+
+export interface CallsIntervalFields {
+  participants: number;
+  audioPackets: number;
+  mosP50: number | null;
+  lossP95: number | null;
+  jitterP95Ms: number | null;
+  rttP50Ms: number | null;
+  /** `reconnect`s sent and sessions rejoined in this second (WebSocket drops). */
+  reconnects: number;
+  rejoins: number;
 }
 
 /** Builds the line for one interval (pure; the writer adds nothing but the newline). */
@@ -82,6 +96,18 @@ export function intervalLine(interval: IntervalSnapshot, elapsedMs: number): Int
     droppedIterations: count(METRIC.droppedIterations),
     eventLoopDelayP99Ms: pct(METRIC.harnessEventLoopDelay, 99),
     cpu: gauge(METRIC.harnessCpu) === null ? null : round(gauge(METRIC.harnessCpu)!, 3),
+    ...(interval.sink(METRIC.callsParticipants) !== undefined && {
+      calls: {
+        participants: gauge(METRIC.callsParticipants) ?? 0,
+        audioPackets: count(METRIC.callsAudioPackets),
+        mosP50: pct(METRIC.callsMos, 50),
+        lossP95: pct(METRIC.callsPacketLoss, 95),
+        jitterP95Ms: pct(METRIC.callsJitter, 95),
+        rttP50Ms: pct(METRIC.callsRtt, 50),
+        reconnects: count(METRIC.callsReconnects),
+        rejoins: count(METRIC.callsRejoins),
+      },
+    }),
   };
 }
 

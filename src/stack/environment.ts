@@ -3,6 +3,7 @@ import { Duration } from '../config/duration.js';
 import { loadConfigFile, parseConfigTextChecked } from '../config/load.js';
 import { ClosedObject, ForbiddenKey, PatternString, StringEnum } from '../config/schema-builders.js';
 import { type EnvironmentCheckOptions, validateEnvironment } from './environment-rules.js';
+import { KubernetesSchema } from './kubernetes.js';
 
 export type { EnvironmentCheckOptions };
 
@@ -13,7 +14,14 @@ export const PROVIDERS = ['native', 'containers', 'existing'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 /** The links a fault plan can impair; each passes through its own Toxiproxy proxy. */
-export const LINKS = ['users-lb', 'lb-app', 'app-db-primary', 'app-db-replica', 'app-object-store'] as const;
+export const LINKS = [
+  'users-lb',
+  'lb-app',
+  'app-db-primary',
+  'app-db-replica',
+  'app-object-store',
+  'users-turn',
+] as const;
 export type LinkName = (typeof LINKS)[number];
 
 const URL_PATTERN = '^https?://[^\\s/]+(/\\S*)?$';
@@ -53,6 +61,22 @@ const ObjectStoreSchema = ClosedObject(
     }),
   },
   { default: {}, description: 'S3-compatible object store for files.' },
+);
+
+const CallsSchema = ClosedObject(
+  {
+    enabled: Type.Boolean({
+      default: true,
+      description:
+        'Run the Calls media server (native: the rtcd double; containers: mattermost/rtcd) and enable Calls on the app nodes.',
+    }),
+    turn: Type.Boolean({
+      default: true,
+      description:
+        'native: run coturn on 127.0.0.1 behind the users-turn Toxiproxy proxy and advertise it (TURN over TCP) in the Calls config, so relay-only participants send media through Toxiproxy.',
+    }),
+  },
+  { default: {}, description: 'Mattermost Calls: media server and TURN relay.' },
 );
 
 const PortsSchema = ClosedObject(
@@ -114,6 +138,7 @@ const ContainersSchema = ClosedObject(
         objectStore: Image('minio/minio:RELEASE.2025-09-07T16-13-09Z', 'the S3-compatible object store'),
         nginx: Image('nginx:1.28', 'the load balancer'),
         toxiproxy: Image('ghcr.io/shopify/toxiproxy:2.12.0', 'Toxiproxy'),
+        rtcd: Image('mattermost/rtcd:v0.18.0', 'the Calls media server (calls.enabled)'),
       },
       {
         default: {},
@@ -134,6 +159,18 @@ const TestDoubleSchema = ClosedObject(
         description:
           "Deliberately unsafe behaviour of the test double's app nodes, only to show that mmdrill's audits catch it: ack-before-commit (posts acknowledged before they are committed), drop-events (no WebSocket events).",
       },
+    ),
+    capacityLimit: Type.Optional(
+      ClosedObject(
+        {
+          concurrency: Type.Integer({ minimum: 1, description: 'Request slots per app node.' }),
+          serviceTime: Duration({ description: 'How long each request holds its slot, e.g. 25ms.' }),
+        },
+        {
+          description:
+            'A deliberately capped app tier, to test capacity searches: each API request holds one of `concurrency` slots for `serviceTime` first (FIFO queue), so a node serves at most concurrency/serviceTime requests per second.',
+        },
+      ),
     ),
   },
   { default: {}, description: 'Settings of the Mattermost test double (provider native only).' },
@@ -158,6 +195,7 @@ const ToxiproxySchema = ClosedObject({
       'app-db-primary': ProxyNames('app-db-primary'),
       'app-db-replica': ProxyNames('app-db-replica'),
       'app-object-store': ProxyNames('app-object-store'),
+      'users-turn': ProxyNames('users-turn'),
     },
     { default: {}, description: 'Which existing proxy carries each link (lb-app: one per app node).' },
   ),
@@ -202,6 +240,7 @@ export const EnvironmentSchema = ClosedObject(
     }),
     database: DatabaseSchema,
     objectStore: ObjectStoreSchema,
+    calls: CallsSchema,
     proxies: Type.Union([Type.Literal('all'), Type.Array(Link, { uniqueItems: true })], {
       default: 'all',
       errorMessage: `expected "all" or a list of links (${LINKS.join(', ')})`,
@@ -213,6 +252,7 @@ export const EnvironmentSchema = ClosedObject(
     testDouble: TestDoubleSchema,
     containers: ContainersSchema,
     existing: Type.Optional(ExistingSchema),
+    kubernetes: Type.Optional(KubernetesSchema),
   },
   { description: 'An mmdrill environment: the Mattermost stack a drill runs against.' },
 );

@@ -5,9 +5,16 @@ import { LINKS, PROVIDERS } from './environment.js';
 // scripts rely on. Published as schemas/stack.schema.json. Never contains a secret.
 
 const ComponentKind = Type.Union(
-  ['load-balancer', 'app', 'database', 'database-replica', 'object-store', 'toxiproxy'].map((k) =>
-    Type.Literal(k),
-  ),
+  [
+    'load-balancer',
+    'app',
+    'database',
+    'database-replica',
+    'object-store',
+    'toxiproxy',
+    'media-server',
+    'turn',
+  ].map((k) => Type.Literal(k)),
   { description: 'What the component is.' },
 );
 

@@ -26,6 +26,22 @@ export interface SecondObservation {
   wsReconnects: number;
   /** Their reconnect times (mm_ws_reconnect_time, ms). */
   wsReconnectTime: LatencySketch | null;
+  /** Calls participants' media in the second; only when the run has calls. */
+  calls?: CallsSecond;
+}
+
+/** One second of Calls: what the fault verdicts follow through a WebSocket cut. */
+export interface CallsSecond {
+  /** Participants with media connected (calls_participants, last value). */
+  participants: number;
+  /** Audio packets received by all listeners (calls_audio_packets_received). */
+  audioPackets: number;
+  reconnects: number;
+  rejoins: number;
+  /** Media quality in the second (null without stats polls): median MOS, p95 jitter (ms) and loss (%). */
+  mosP50: number | null;
+  jitterP95Ms: number | null;
+  lossP95: number | null;
 }
 
 /** The observation of one interval snapshot. */
@@ -35,6 +51,15 @@ export function observeInterval(interval: IntervalSnapshot): SecondObservation {
   const errors = failed?.type === 'rate' ? failed.passes : 0;
   const duration = interval.sink(METRIC.httpReqDuration);
   const latency = duration?.type === 'trend' ? sketchOfTrend(duration) : null;
+  const counted = (name: string) => {
+    const sink = interval.sink(name);
+    return sink?.type === 'counter' ? sink.count : 0;
+  };
+  const percentileOfTrend = (name: string, p: number) => {
+    const sink = interval.sink(name);
+    return sink?.type === 'trend' && sink.count > 0 ? sink.percentile(p) : null;
+  };
+  const participants = interval.sink(METRIC.callsParticipants);
   const reconnects = interval.sink(METRIC.wsReconnects);
   const reconnectTime = interval.sink(METRIC.wsReconnectTime);
   return {
@@ -47,6 +72,18 @@ export function observeInterval(interval: IntervalSnapshot): SecondObservation {
     latency,
     wsReconnects: reconnects?.type === 'counter' ? reconnects.count : 0,
     wsReconnectTime: reconnectTime?.type === 'trend' ? sketchOfTrend(reconnectTime) : null,
+    ...(participants?.type === 'gauge' &&
+      participants.updated !== 0 && {
+        calls: {
+          participants: participants.value,
+          audioPackets: counted(METRIC.callsAudioPackets),
+          reconnects: counted(METRIC.callsReconnects),
+          rejoins: counted(METRIC.callsRejoins),
+          mosP50: percentileOfTrend(METRIC.callsMos, 50),
+          jitterP95Ms: percentileOfTrend(METRIC.callsJitter, 95),
+          lossP95: percentileOfTrend(METRIC.callsPacketLoss, 95),
+        },
+      }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { FaultWindow } from '../faults/types.js';
 import type { FaultVerdict } from '../report/summary-schema.js';
+import { describeCalls, judgeCalls } from './fault-calls.js';
 import { DEFAULT_FAULT_CRITERIA, type FaultCriteria } from './fault-criteria.js';
 import { maxOf, percentileOf } from './fault-latency-sketch.js';
 import type { SecondObservation } from './fault-observations.js';
@@ -122,6 +123,12 @@ function judgeOne(
   const p95 = percentileOf(reconnectTimes, 95);
   const max = maxOf(reconnectTimes);
 
+  const calls = judgeCalls(
+    seconds.filter((s) => s.endedAt <= start),
+    inWindow,
+    wsSpan,
+  );
+
   const recoveredInTime = recoveryMs !== null && recoveryMs <= criteria.maxRecoveryMs;
   const verdict: FaultVerdict = {
     name: window.name,
@@ -151,11 +158,18 @@ function judgeOne(
       p50 === null || p95 === null || max === null
         ? null
         : { p50: round(p50), p95: round(p95), max: round(max) },
+    ...(calls && { calls }),
     // A fault no second of the load overlapped says nothing about the users: never a pass.
-    ok: recoveredInTime && withinBudget && window.error === undefined && inWindow.length > 0,
+    ok:
+      recoveredInTime &&
+      withinBudget &&
+      window.error === undefined &&
+      inWindow.length > 0 &&
+      calls?.outcome !== 'lost',
     reason: '',
   };
   verdict.reason = reasonFor(verdict, recovery.detail, inWindow.length === 0);
+  if (calls) verdict.reason = `${verdict.reason}; ${describeCalls(calls)}`;
   // A fault that did not apply (or come off) cleanly did not test what the drill says it did.
   if (window.error !== undefined)
     verdict.reason = `the fault did not apply cleanly (${window.error}); ${verdict.reason}`;

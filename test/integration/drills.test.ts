@@ -85,6 +85,19 @@ describe.each(DRILLS)('drill %s (short form)', (name) => {
     const first = Math.min(...events.filter((e) => e.phase === 'start').map((e) => e.elapsedS));
     expect(errorsIn(lines, 0, first - 1)).toBe(0);
 
+    if (name === 'calls-ws-drop') {
+      // Inside the 10 s reconnect window the media sessions survive; past it they are rejoined.
+      expect(faults.map((f) => f.calls?.outcome)).toEqual(['kept', 'rejoined']);
+      expect(faults[0]!.calls!.secondsWithoutAudio).toBe(0);
+    }
+    if (name === 'calls-media-impairment') {
+      const media = faults[0]!.calls!.media;
+      expect(media.mosDuring!).toBeLessThan(media.mosBefore! - 0.2);
+      expect(
+        media.jitterDuringMs! > media.jitterBeforeMs! || media.lossDuringPct! > media.lossBeforePct!,
+      ).toBe(true);
+      expect(faults.every((f) => f.calls?.participantsAfter === f.calls?.participantsBefore)).toBe(true);
+    }
     if (name === 'ddil-denied') {
       expect(faults.reduce((n, f) => n + f.errorsInWindow, 0)).toBeGreaterThan(0);
     }

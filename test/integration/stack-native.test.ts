@@ -43,6 +43,8 @@ describe('native stack', () => {
       'postgres-replica',
       'object-store',
       'toxiproxy',
+      'rtcd',
+      'coturn',
       'app-1',
       'app-2',
       'nginx',
@@ -82,7 +84,15 @@ describe('native stack', () => {
     const toxiproxy = new ToxiproxyClient(stack.document.toxiproxy!);
     const proxies = await toxiproxy.listProxies();
     expect(proxies.map((p) => p.name)).toEqual(
-      ['app-db-primary', 'app-db-replica', 'app-object-store', 'lb-app-1', 'lb-app-2', 'users-lb'].sort(),
+      [
+        'app-db-primary',
+        'app-db-replica',
+        'app-object-store',
+        'lb-app-1',
+        'lb-app-2',
+        'users-lb',
+        'users-turn',
+      ].sort(),
     );
     const client = newClient(stack.document.url);
     await expect(client.ping(false)).resolves.toMatchObject({ status: 'OK' });

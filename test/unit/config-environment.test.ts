@@ -28,6 +28,7 @@ describe('environment files shipped in environments/', () => {
       appNodes: 2,
       database: { replica: true },
       objectStore: { enabled: true },
+      calls: { enabled: true, turn: true },
       proxies: 'all',
       ports: { lb: 0, toxiproxy: 0 },
       loadBalancer: { clientMaxBodySize: '100M', proxyReadTimeout: '90s' },
@@ -84,6 +85,7 @@ describe('defaults', () => {
       objectStore: 'minio/minio:RELEASE.2025-09-07T16-13-09Z',
       nginx: 'nginx:1.28',
       toxiproxy: 'ghcr.io/shopify/toxiproxy:2.12.0',
+      rtcd: 'mattermost/rtcd:v0.18.0',
     });
   });
 });
@@ -133,10 +135,10 @@ describe('schema problems', () => {
 
   test('proxies: "all" or a list of known links, each once', async () => {
     expect(await problems('name: x\nprovider: native\nproxies: none\n')).toEqual([
-      'environments/test.yaml:3:10  proxies: expected "all" or a list of links (users-lb, lb-app, app-db-primary, app-db-replica, app-object-store) (got "none")',
+      'environments/test.yaml:3:10  proxies: expected "all" or a list of links (users-lb, lb-app, app-db-primary, app-db-replica, app-object-store, users-turn) (got "none")',
     ]);
     expect(await problems('name: x\nprovider: native\nproxies: [users-lb, lb-ap]\n')).toEqual([
-      'environments/test.yaml:3:21  proxies[1]: expected one of users-lb, lb-app, app-db-primary, app-db-replica, app-object-store, got "lb-ap" (did you mean "lb-app"?)',
+      'environments/test.yaml:3:21  proxies[1]: expected one of users-lb, lb-app, app-db-primary, app-db-replica, app-object-store, users-turn, got "lb-ap" (did you mean "lb-app"?)',
     ]);
   });
 

@@ -69,6 +69,7 @@ describe('containers plan for environments/containers.yaml', () => {
       'postgres-replica': 'postgres:15',
       'object-store': 'minio/minio:RELEASE.2025-09-07T16-13-09Z',
       toxiproxy: 'ghcr.io/shopify/toxiproxy:2.12.0',
+      rtcd: 'mattermost/rtcd:v0.18.0',
       'app-1': 'mattermost/mattermost-enterprise-edition:11.7.1',
       'app-2': 'mattermost/mattermost-enterprise-edition:11.7.1',
       nginx: 'nginx:1.28',
@@ -89,12 +90,13 @@ describe('containers plan for environments/containers.yaml', () => {
       'postgres-replica',
       'object-store',
       'toxiproxy',
+      'rtcd',
       'app-1',
       'app-2',
       'nginx',
     ]);
     expect(startWaves(p.containers).map((wave) => wave.map((c) => c.name))).toEqual([
-      ['postgres-primary', 'object-store', 'toxiproxy'],
+      ['postgres-primary', 'object-store', 'toxiproxy', 'rtcd'],
       ['postgres-replica'],
       ['app-1'],
       ['app-2'],
@@ -105,6 +107,7 @@ describe('containers plan for environments/containers.yaml', () => {
       'postgres-replica',
       'object-store',
       'toxiproxy',
+      'rtcd',
     ]);
   });
 
@@ -128,6 +131,8 @@ describe('containers plan for environments/containers.yaml', () => {
       'postgres-replica': [5432],
       'object-store': [9000],
       toxiproxy: [8474, 10080],
+      // rtcd's ICE port has the same number inside and out (what it advertises is what works)
+      rtcd: [8045, named(p, 'rtcd').published[1]!.host],
       'app-1': [8065, 8067],
       'app-2': [8065, 8067],
       nginx: [80, 8081],
@@ -286,6 +291,7 @@ describe('containers plan for variants', () => {
       'postgres-replica',
       'object-store',
       'toxiproxy',
+      'rtcd',
       'app-1',
       'nginx',
     ]);
@@ -380,9 +386,10 @@ describe('secrets and the stack document', () => {
       ['postgres-replica', 'database-replica', 'id1'],
       ['object-store', 'object-store', 'id2'],
       ['toxiproxy', 'toxiproxy', 'id3'],
-      ['app-1', 'app', 'id4'],
-      ['app-2', 'app', 'id5'],
-      ['nginx', 'load-balancer', 'id6'],
+      ['rtcd', 'media-server', 'id4'],
+      ['app-1', 'app', 'id5'],
+      ['app-2', 'app', 'id6'],
+      ['nginx', 'load-balancer', 'id7'],
     ]);
     for (const c of doc.components) expect(c.url).toMatch(/^(http|postgres):\/\/(mmuser@)?127\.0\.0\.1:\d+/);
     expect(doc.appNodes.map((a) => a.metricsUrl)).toEqual([
@@ -397,5 +404,41 @@ describe('secrets and the stack document', () => {
     });
     const text = JSON.stringify(doc);
     for (const secret of secretValues) expect(text).not.toContain(secret);
+  });
+});
+
+describe('containers plan: Calls with mattermost/rtcd', () => {
+  test('rtcd from its image, self-registration on, ICE on 127.0.0.1 at the published port, nothing external', async () => {
+    const p = await plan();
+    const rtcd = named(p, 'rtcd');
+    const media = rtcd.published[1]!;
+    expect(media.container).toBe(media.host);
+    expect(rtcd.env).toMatchObject({
+      RTCD_API_SECURITY_ALLOWSELFREGISTRATION: 'true',
+      RTCD_RTC_ICEPORTUDP: String(media.host),
+      RTCD_RTC_ICEPORTTCP: String(media.host),
+      RTCD_RTC_ICEHOSTOVERRIDE: '127.0.0.1',
+      RTCD_RTC_ICESERVERS: '[]',
+    });
+    expect(rtcd.wait).toEqual({ kind: 'http', path: '/version', port: 8045, status: 200 });
+    expect(rtcd.url).toBe(`http://127.0.0.1:${rtcd.published[0]!.host}`);
+  });
+
+  test('every app node points the Calls plugin at rtcd on the stack network', async () => {
+    const p = await plan(undefined, LICENSE);
+    for (const app of ['app-1', 'app-2']) {
+      expect(named(p, app).env).toMatchObject({
+        MM_CALLS_RTCD_SERVICE_URL: 'http://rtcd:8045',
+        MM_CALLS_ICE_SERVERS_CONFIGS: '[]',
+        MM_CALLS_DEFAULT_ENABLED: 'true',
+      });
+    }
+  });
+
+  test('calls.enabled false: no rtcd container, no Calls settings, no rtcd ports', async () => {
+    const p = await plan((e) => ({ ...e, calls: { enabled: false, turn: true } }));
+    expect(names(p)).not.toContain('rtcd');
+    expect(Object.keys(named(p, 'app-1').env).filter((k) => k.startsWith('MM_CALLS_'))).toEqual([]);
+    expect(named(p, 'app-1').dependsOn).not.toContain('rtcd');
   });
 });

@@ -114,6 +114,7 @@ describe('PlannedContainer: the builder carries exactly what the plan says', () 
       'postgres-replica': pg,
       'object-store': { http: '/minio/health/live', port: 9000, abortOnExit: true },
       toxiproxy: { http: '/version', port: 8474, abortOnExit: true },
+      rtcd: { http: '/version', port: 8045, abortOnExit: true },
       'app-1': { http: '/api/v4/system/ping', port: 8065, abortOnExit: true },
       'app-2': { http: '/api/v4/system/ping', port: 8065, abortOnExit: true },
       nginx: { http: '/nginx-health', port: 8081, abortOnExit: true },
@@ -140,7 +141,9 @@ describe('PlannedContainer: the builder carries exactly what the plan says', () 
 
 describe('host ports', () => {
   test('distinct, with the fixed ones from the environment', async () => {
-    const ports = [40000, 40000, 40001, 18065, 40002, 40003, 40004, 40005, 40006, 40007, 40008, 40009];
+    const ports = [
+      40000, 40000, 40001, 18065, 40002, 40003, 40004, 40005, 40006, 40007, 40008, 40009, 40010, 40011,
+    ];
     const hostPorts = await allocateHostPorts(
       { ...env, ports: { lb: 18065, toxiproxy: 0 } },
       async () => ports.shift()!,
@@ -154,6 +157,8 @@ describe('host ports', () => {
       hostPorts.postgresReplica,
       hostPorts.objectStore,
       hostPorts.toxiproxyApi,
+      hostPorts.rtcdApi,
+      hostPorts.rtcdMedia,
       ...hostPorts.apps.flatMap((a) => [a.http, a.metrics]),
     ];
     expect(all.every((p) => typeof p === 'number')).toBe(true);

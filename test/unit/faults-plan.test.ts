@@ -167,7 +167,7 @@ describe('bad fault plans: each rule with file, line and field', () => {
   test('unknown target, with a suggestion and what the environment has', async () => {
     const found = await problems(plan(['kind: kill', 'target: app-3', 'start: 0s', 'duration: 10s']));
     expect(found).toEqual([
-      'chaos/test.yaml:5:13  faults[0].target: unknown target "app-3" (did you mean "app-1"?); this environment has users-lb, lb-app, app-db-primary, app-db-replica, app-object-store, lb-app-1, lb-app-2, postgres-primary, postgres-replica, object-store, toxiproxy, app-1, app-2, nginx',
+      'chaos/test.yaml:5:13  faults[0].target: unknown target "app-3" (did you mean "app-1"?); this environment has users-lb, lb-app, app-db-primary, app-db-replica, app-object-store, users-turn, lb-app-1, lb-app-2, postgres-primary, postgres-replica, object-store, toxiproxy, rtcd, coturn, app-1, app-2, nginx',
     ]);
   });
 

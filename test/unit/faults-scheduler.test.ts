@@ -1,7 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { ExitCleanup } from '../../src/faults/exit-cleanup.js';
 import { FaultScheduler } from '../../src/faults/scheduler.js';
-import { type ToxicSpec, type ToxicType, ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
+import {
+  type Toxic,
+  type ToxicSpec,
+  type ToxicType,
+  ToxiproxyClient,
+} from '../../src/faults/toxiproxy-client.js';
 import type { FaultEntryBase, FaultPlan, PlannedFault } from '../../src/faults/types.js';
 import type { ControllableComponent, RunningStack } from '../../src/stack/provider.js';
 import type { StackDocument } from '../../src/stack/stack-document.js';
@@ -58,20 +63,33 @@ class FakeStack implements RunningStack {
 
 /** Toxiproxy in memory: toxics and enabled flags per proxy. */
 class FakeToxiproxy extends ToxiproxyClient {
-  readonly toxics = new Map<string, string[]>();
+  readonly chains = new Map<string, Toxic[]>();
   readonly disabled = new Set<string>();
   constructor() {
     super('http://127.0.0.1:2');
   }
   override async addToxic<T extends ToxicType>(proxy: string, spec: ToxicSpec<T>) {
-    this.toxics.set(proxy, [...(this.toxics.get(proxy) ?? []), spec.name!]);
-    return { ...spec, name: spec.name!, stream: spec.stream!, toxicity: spec.toxicity ?? 1 };
+    const toxic = {
+      ...spec,
+      name: spec.name!,
+      stream: spec.stream ?? 'downstream',
+      toxicity: spec.toxicity ?? 1,
+    };
+    this.chains.set(proxy, [...(this.chains.get(proxy) ?? []), toxic as Toxic]);
+    return toxic;
+  }
+  override async listToxics(proxy: string) {
+    return [...(this.chains.get(proxy) ?? [])];
   }
   override async removeToxic(proxy: string, name: string) {
-    this.toxics.set(
+    this.chains.set(
       proxy,
-      (this.toxics.get(proxy) ?? []).filter((t) => t !== name),
+      (this.chains.get(proxy) ?? []).filter((t) => t.name !== name),
     );
+  }
+  /** Toxic names per proxy. */
+  get toxics(): Map<string, string[]> {
+    return new Map([...this.chains].map(([proxy, chain]) => [proxy, chain.map((t) => t.name)]));
   }
   override async disableProxy(name: string) {
     this.disabled.add(name);

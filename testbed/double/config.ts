@@ -11,6 +11,18 @@ export interface RateLimitConfig {
   maxBurst: number;
 }
 
+/** A deliberately capped app tier (see http/capacity-gate.ts). */
+export interface CapacityLimitConfig {
+  concurrency: number;
+  serviceMs: number;
+}
+
+/** The Calls plugin: the rtcd double to link to and the ICE servers advertised to clients. */
+export interface DoubleCallsConfig {
+  rtcdUrl: string;
+  iceServers: { urls: string[]; username?: string; credential?: string }[];
+}
+
 export interface DoubleConfig {
   nodeId: string;
   listenHost: string;
@@ -21,6 +33,10 @@ export interface DoubleConfig {
   replicaUrl?: string;
   objectStore?: ObjectStoreConfig;
   rateLimit?: RateLimitConfig;
+  /** Capacity-test cap: C request slots each held S ms (absent: no cap). */
+  capacityLimit?: CapacityLimitConfig;
+  /** Calls enabled (absent: a server without the Calls plugin). */
+  calls?: DoubleCallsConfig;
   /** Mattermost's server version, e.g. "10.5.0"; also sent as X-Version-Id. */
   version: string;
   versionId: string;

@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { CallsPlugin } from './calls/plugin.js';
+import { registerCallsRoutes } from './calls/routes.js';
 import { ClusterBus } from './cluster/bus.js';
 import type { DoubleConfig } from './config.js';
 import { ObjectStore } from './files/object-store.js';
+import { CapacityGate } from './http/capacity-gate.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { ApiRouter, writeJson } from './http/router.js';
 import { jsonLogger, type Logger } from './log.js';
@@ -48,12 +51,15 @@ export class DoubleNode {
       events: publisher,
       metrics,
       rateLimiter: config.rateLimit ? new RateLimiter(config.rateLimit) : null,
+      capacityGate: config.capacityLimit ? new CapacityGate(config.capacityLimit) : null,
+      calls: config.calls ? new CallsPlugin(config.calls, config.nodeId, publisher, this.log) : null,
       log: this.log,
     };
     this.hub = new WebSocketHub(this.services);
     this.bus = new ClusterBus(config.databaseUrl, config.nodeId, metrics, this.log);
     const api = new ApiRouter(this.services);
     registerRoutes(api);
+    if (this.services.calls) registerCallsRoutes(api);
     this.server = createServer((req, res) => api.handle(req, res));
     this.server.keepAliveTimeout = 65_000;
     this.server.on('upgrade', (req, socket: Duplex, head) => {
@@ -86,6 +92,7 @@ export class DoubleNode {
       }
     }
     await this.bus.start((event) => this.hub.deliver(event));
+    this.services.calls?.start();
     await listen(this.server, this.config.listenHost, this.config.listenPort);
     if (this.config.metricsPort !== undefined) {
       const registry = this.services.metrics.registry;
@@ -125,6 +132,7 @@ export class DoubleNode {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     await this.hub.close();
+    await this.services.calls?.close();
     await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
     this.server.closeAllConnections();
     await new Promise<void>((resolve) =>

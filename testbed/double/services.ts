@@ -1,5 +1,7 @@
+import type { CallsPlugin } from './calls/plugin.js';
 import type { DoubleConfig } from './config.js';
 import type { ObjectStore } from './files/object-store.js';
+import type { CapacityGate } from './http/capacity-gate.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { Logger } from './log.js';
 import type { DoubleMetrics } from './metrics.js';
@@ -24,6 +26,9 @@ export interface Services {
   events: EventPublisher;
   metrics: DoubleMetrics;
   rateLimiter: RateLimiter | null;
+  capacityGate: CapacityGate | null;
+  /** The Calls plugin, when the node links to an rtcd double. */
+  calls: CallsPlugin | null;
   log: Logger;
 }
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { doubleEntryPoint } from '../../stack/native/double-node.js';
+import { rtcdEntryPoint } from '../../stack/native/rtcd.js';
 
 /**
  * `mmdrill double …`: runs one node of the Mattermost test double in the foreground. The double
@@ -14,14 +15,18 @@ export function registerDoubleCommand(program: Command): void {
       'Runs one app node of the Mattermost test double in the foreground. Every option is passed to it;\n' +
         'see `mmdrill double --help` for them. Example:\n\n' +
         '  mmdrill double --listen 127.0.0.1:8065 --database-url postgres://postgres@127.0.0.1:5432/mattermost \\\n' +
-        '    --s3-endpoint http://127.0.0.1:7070 --s3-bucket mattermost --metrics-listen 127.0.0.1:8067 --node-id n1',
+        '    --s3-endpoint http://127.0.0.1:7070 --s3-bucket mattermost --metrics-listen 127.0.0.1:8067 --node-id n1\n\n' +
+        'With --rtcd first, runs the rtcd double instead (the Calls SFU app nodes link to with --rtcd-url):\n\n' +
+        '  mmdrill double --rtcd --listen 127.0.0.1:8045',
     )
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()
     .argument('[options...]', 'options of the double')
     .action(async (args: string[]) => {
-      const child = spawn(process.execPath, [doubleEntryPoint(), ...args], { stdio: 'inherit' });
+      const rtcd = args[0] === '--rtcd';
+      const entry = rtcd ? rtcdEntryPoint() : doubleEntryPoint();
+      const child = spawn(process.execPath, [entry, ...(rtcd ? args.slice(1) : args)], { stdio: 'inherit' });
       const forward = (signal: NodeJS.Signals) => child.kill(signal);
       process.on('SIGINT', forward);
       process.on('SIGTERM', forward);

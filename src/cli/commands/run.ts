@@ -120,8 +120,8 @@ function parseFlagDuration(value: string): number {
 }
 
 /** The running stack, an `existing` deployment, or a stack brought up for this run only. */
-async function resolveTarget(
-  options: RunCommandOptions,
+export async function resolveTarget(
+  options: Pick<RunCommandOptions, 'env' | 'stateDir'>,
 ): Promise<{ document: StackDocument; adminPassword: string; started?: RunningStack }> {
   const state = await readState(options.stateDir);
   const generate = () => randomBytes(18).toString('base64url');

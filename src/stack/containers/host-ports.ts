@@ -19,6 +19,9 @@ export interface HostPorts {
   postgresPrimary: number;
   postgresReplica?: number;
   objectStore?: number;
+  /** rtcd's API, and its ICE port (TCP; the same number inside the container). */
+  rtcdApi?: number;
+  rtcdMedia?: number;
   /** Per app node, in order: Mattermost's HTTP port and its metrics port. */
   apps: { http: number; metrics: number }[];
 }
@@ -52,6 +55,10 @@ export async function allocateHostPorts(
   if (links.size > 0) ports.toxiproxyApi = await pick(env.ports.toxiproxy);
   if (env.database.replica) ports.postgresReplica = await pick();
   if (env.objectStore.enabled) ports.objectStore = await pick();
+  if (env.calls.enabled) {
+    ports.rtcdApi = await pick();
+    ports.rtcdMedia = await pick();
+  }
   for (let i = 0; i < env.appNodes; i++) ports.apps.push({ http: await pick(), metrics: await pick() });
   return ports;
 }

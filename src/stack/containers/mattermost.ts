@@ -1,6 +1,7 @@
 import { type ContainerPlan, LOOPBACK, type PlanContext } from './container-plan.js';
 import { BUCKET, REGION } from './object-store.js';
 import { DATABASE, DATABASE_USER } from './postgres.js';
+import { callsEnvironment, RTCD_NAME } from './rtcd.js';
 import {
   APP_HTTP_PORT,
   APP_METRICS_PORT,
@@ -90,6 +91,7 @@ export function mattermostEnvironment(ctx: PlanContext): Record<string, string> 
   } else {
     settings.MM_FILESETTINGS_DRIVERNAME = 'local';
   }
+  Object.assign(settings, callsEnvironment(ctx));
   if (ctx.license) settings.MM_LICENSE = ctx.license;
   return settings;
 }
@@ -103,6 +105,7 @@ export function planMattermostNode(ctx: PlanContext, index: number): ContainerPl
   if (ctx.env.database.replica) backends.push(SERVICES.postgresReplica.alias);
   if (ctx.env.objectStore.enabled) backends.push(SERVICES.objectStore.alias);
   if (ctx.proxies.length > 0) backends.push(SERVICES.toxiproxy.alias);
+  if (ctx.env.calls.enabled) backends.push(RTCD_NAME);
   return {
     name,
     kind: 'app',

@@ -6,6 +6,7 @@ import { MAX_OPEN_CONNS_PER_NODE, planMattermostNode, usersUrl } from './matterm
 import { planNginx } from './nginx.js';
 import { BUCKET, planObjectStore } from './object-store.js';
 import { planPostgresPrimary, planPostgresReplica } from './postgres.js';
+import { planRtcd } from './rtcd.js';
 import type { StackSecrets } from './secrets.js';
 import { type ProxyPlan, planProxies } from './topology.js';
 import { planToxiproxy } from './toxiproxy.js';
@@ -62,6 +63,7 @@ export function planContainersStack(input: ContainersPlanInput): ContainersStack
   if (env.objectStore.enabled) containers.push(planObjectStore(ctx));
   const toxiproxy = proxies.length > 0 ? planToxiproxy(ctx) : null;
   if (toxiproxy) containers.push(toxiproxy);
+  if (env.calls.enabled) containers.push(planRtcd(ctx));
   for (let i = 1; i <= env.appNodes; i++) containers.push(planMattermostNode(ctx, i));
   containers.push(planNginx(ctx));
   return {

@@ -10,6 +10,7 @@ export const INSTALL_HINTS = {
   nginx: 'apt-get install -y nginx-light   (or: npm run setup)',
   toxiproxy: 'go install github.com/Shopify/toxiproxy/v2/cmd/server@v2.12.0   (or: npm run setup)',
   versitygw: 'go install github.com/versity/versitygw/cmd/versitygw@v1.8.0   (or: npm run setup)',
+  coturn: 'apt-get install -y coturn   (or: npm run setup)',
 } as const;
 
 export type NativeComponent = keyof typeof INSTALL_HINTS;
@@ -105,6 +106,13 @@ export function findVersityGateway(): string {
   throw new MissingBinaryError('versitygw', `neither ${goBuilt} nor versitygw on PATH`);
 }
 
+/** coturn's TURN server (Calls media relay for TURN-over-TCP impairment). */
+export function findTurnserver(): string {
+  const path = findOnPath('turnserver');
+  if (!path) throw new MissingBinaryError('coturn', 'no turnserver on PATH or in /usr/bin');
+  return path;
+}
+
 export interface BinaryStatus {
   component: NativeComponent;
   /** Set when found. */
@@ -120,6 +128,7 @@ export function checkNativeBinaries(): BinaryStatus[] {
     nginx: findNginx,
     toxiproxy: findToxiproxyServer,
     versitygw: findVersityGateway,
+    coturn: findTurnserver,
   };
   return (Object.keys(finders) as NativeComponent[]).map((component) => {
     try {

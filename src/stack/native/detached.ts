@@ -82,8 +82,10 @@ async function probe(component: StackComponent): Promise<string> {
     case 'load-balancer':
       return httpOk(`${url}/api/v4/system/ping`);
     case 'toxiproxy':
+    case 'media-server':
       return httpOk(`${url}/version`);
     case 'object-store':
+    case 'turn':
       return tcpOk(new URL(url));
     case 'database':
     case 'database-replica': {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DoubleAppNode } from './double-node.js';
 import { VersityGateway } from './object-store.js';
 import { PostgresCluster } from './postgres.js';
+import { RtcdDouble } from './rtcd.js';
 import { createRunDir } from './run-dir.js';
 
 export interface DoubleClusterOptions {
@@ -11,6 +12,10 @@ export interface DoubleClusterOptions {
   objectStore?: boolean;
   /** Extra `mm-double` flags for every node. */
   args?: string[];
+  /** Start an rtcd double and enable Calls on every node (`--rtcd-url`). */
+  calls?: boolean;
+  /** Extra environment for every node (e.g. MM_CALLS_ICE_SERVERS_CONFIGS). */
+  env?: Record<string, string>;
 }
 
 export interface DoubleCluster {
@@ -20,6 +25,8 @@ export interface DoubleCluster {
   postgres: PostgresCluster;
   replica: PostgresCluster | null;
   objectStore: VersityGateway | null;
+  /** The Calls media server, with `calls: true`. */
+  rtcd: RtcdDouble | null;
   runDir: string;
   stopNode(i: number): Promise<void>;
   killNode(i: number): Promise<void>;
@@ -54,6 +61,13 @@ export async function startDoubleCluster(options: DoubleClusterOptions = {}): Pr
       started.push(objectStore);
       await objectStore.start();
     }
+    let rtcd: RtcdDouble | null = null;
+    if (options.calls) {
+      rtcd = new RtcdDouble({ dir: runDir });
+      started.push(rtcd);
+      await rtcd.start();
+    }
+    const nodeArgs = [...(options.args ?? []), ...(rtcd ? ['--rtcd-url', rtcd.url] : [])];
     const nodes = Array.from(
       { length: options.nodes ?? 1 },
       (_, i) =>
@@ -71,7 +85,8 @@ export async function startDoubleCluster(options: DoubleClusterOptions = {}): Pr
                 secretKey: objectStore.secretKey,
               }
             : undefined,
-          extraArgs: options.args,
+          extraArgs: nodeArgs,
+          extraEnv: options.env,
         }),
     );
     started.push(...nodes);
@@ -89,13 +104,14 @@ export async function startDoubleCluster(options: DoubleClusterOptions = {}): Pr
       postgres,
       replica,
       objectStore,
+      rtcd,
       runDir,
       stopNode: async (i) => void (await node(i).stop()),
       killNode: async (i) => void (await node(i).kill()),
       startNode: async (i) => void (await node(i).start()),
       stop: async () => {
         await Promise.allSettled(nodes.map((n) => n.stop({ timeoutMs: 5_000 })));
-        await Promise.allSettled([replica?.stop(), objectStore?.stop(), postgres.stop()]);
+        await Promise.allSettled([rtcd?.stop(), replica?.stop(), objectStore?.stop(), postgres.stop()]);
         if (!process.env.MMDRILL_KEEP_RUN_DIRS) await rm(runDir, { recursive: true, force: true });
       },
     };

@@ -25,6 +25,8 @@ export interface DoubleAppNodeOptions {
   metricsPort?: number;
   /** Further `mm-double` flags, e.g. ['--rate-limit', '10:5']. */
   extraArgs?: readonly string[];
+  /** Further environment (settings that carry secrets, e.g. MM_CALLS_ICE_SERVERS_CONFIGS). */
+  extraEnv?: Readonly<Record<string, string>>;
 }
 
 /** The compiled entry point of the Mattermost test double (`npm run build` produces it). */
@@ -106,7 +108,11 @@ export class DoubleAppNode {
       ...(o.extraArgs ?? []),
     ];
     // Credentials travel in the environment, as Mattermost's MM_* settings do, never on argv.
-    const env: NodeJS.ProcessEnv = { ...process.env, MM_SQLSETTINGS_DATASOURCE: o.databaseUrl };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...o.extraEnv,
+      MM_SQLSETTINGS_DATASOURCE: o.databaseUrl,
+    };
     if (o.objectStore) {
       env.MM_FILESETTINGS_AMAZONS3ACCESSKEYID = o.objectStore.accessKey;
       env.MM_FILESETTINGS_AMAZONS3SECRETACCESSKEY = o.objectStore.secretKey;

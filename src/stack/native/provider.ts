@@ -18,6 +18,7 @@ import { NginxLoadBalancer } from './nginx.js';
 import { VersityGateway } from './object-store.js';
 import { freePort, LOOPBACK } from './ports.js';
 import { PostgresCluster } from './postgres.js';
+import { type CallsTier, describeCallsTier, startCallsTier } from './rtcd-tier.js';
 import { ToxiproxyServer } from './toxiproxy.js';
 
 /** What the native stack runs, as objects this process controls. */
@@ -28,6 +29,7 @@ interface NativeParts {
   toxiproxy: ToxiproxyServer | null;
   apps: DoubleAppNode[];
   nginx: NginxLoadBalancer;
+  calls: CallsTier | null;
 }
 
 /** Anything started, in start order, so that teardown can go in reverse. */
@@ -169,6 +171,8 @@ export class NativeProvider implements StackProvider {
     for (const [i, port] of appPorts.entries())
       lbUpstreams.push(await through(`lb-app-${i + 1}`, 'lb-app', port));
 
+    const calls = await startCallsTier(env, { dir, step, track, through });
+
     const apps = appPorts.map(
       (port, i) =>
         new DoubleAppNode({
@@ -187,7 +191,8 @@ export class NativeProvider implements StackProvider {
                   secretKey: objectStore.secretKey,
                 }
               : undefined,
-          extraArgs: env.testDouble.unsafe.length > 0 ? ['--unsafe', env.testDouble.unsafe.join(',')] : [],
+          extraArgs: [...testDoubleArgs(env.testDouble), ...(calls?.appArgs ?? [])],
+          extraEnv: calls?.appEnv,
         }),
     );
     // The first node creates the schema; the others start together after it.
@@ -235,7 +240,7 @@ export class NativeProvider implements StackProvider {
       () => env.admin.username,
     );
 
-    const parts: NativeParts = { primary, replica, objectStore, toxiproxy, apps, nginx };
+    const parts: NativeParts = { primary, replica, objectStore, toxiproxy, apps, nginx, calls };
     const document: StackDocument = {
       version: 1,
       name: env.name,
@@ -288,6 +293,7 @@ function describe(p: NativeParts): StackComponent[] {
       pid: p.toxiproxy.pid,
       log: p.toxiproxy.logFile,
     });
+  out.push(...describeCallsTier(p.calls));
   for (const app of p.apps)
     out.push({ name: app.nodeId, kind: 'app', url: app.url, pid: app.pid, log: app.logFile });
   out.push({
@@ -357,6 +363,8 @@ class NativeStack implements RunningStack {
     if (name === 'object-store') return p.objectStore;
     if (name === 'toxiproxy') return p.toxiproxy;
     if (name === 'nginx') return p.nginx;
+    if (name === 'rtcd') return p.calls?.rtcd ?? null;
+    if (name === 'coturn') return p.calls?.coturn ?? null;
     return p.apps.find((a) => a.nodeId === name) ?? null;
   }
 
@@ -369,6 +377,8 @@ class NativeStack implements RunningStack {
     const p = this.parts;
     await p.nginx.stop();
     await Promise.all(p.apps.map((a) => a.stop()));
+    await p.calls?.coturn?.stop();
+    await p.calls?.rtcd.stop();
     await p.toxiproxy?.stop();
     await p.objectStore?.stop();
     await p.replica?.stop();
@@ -378,10 +388,24 @@ class NativeStack implements RunningStack {
 
   detach(): void {
     const p = this.parts;
-    for (const part of [p.primary, p.replica, p.objectStore, p.toxiproxy, ...p.apps, p.nginx]) part?.detach();
+    const calls = [p.calls?.rtcd, p.calls?.coturn];
+    for (const part of [p.primary, p.replica, p.objectStore, p.toxiproxy, ...calls, ...p.apps, p.nginx])
+      part?.detach();
   }
 }
 
 export function toxiproxyClientFor(document: StackDocument): ToxiproxyClient | null {
   return document.toxiproxy ? new ToxiproxyClient(document.toxiproxy) : null;
+}
+
+/** The test double's flags for the environment's `testDouble` settings. */
+function testDoubleArgs(settings: NativeEnvironment['testDouble']): string[] {
+  const args = settings.unsafe.length > 0 ? ['--unsafe', settings.unsafe.join(',')] : [];
+  const cap = settings.capacityLimit;
+  if (cap !== undefined)
+    args.push(
+      '--capacity-limit',
+      `${cap.concurrency}:${Math.max(1, Math.round(parseDuration(cap.serviceTime)))}`,
+    );
+  return args;
 }

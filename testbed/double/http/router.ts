@@ -92,6 +92,7 @@ export class ApiRouter {
     auth: boolean,
   ): Promise<Reply | AppError> {
     try {
+      await this.services.capacityGate?.pass();
       const limited = this.services.rateLimiter?.check(ctx.req, ctx.res);
       if (limited) return limited;
       if (auth) {

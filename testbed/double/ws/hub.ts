@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { decode as decodeMsgpack } from '@msgpack/msgpack';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { AppError } from '../http/errors.js';
 import { tokenFrom } from '../http/router.js';
@@ -200,6 +201,7 @@ export class WebSocketHub {
     if (conn.socket !== ws) return;
     conn.socket = null;
     conn.deadSince = Date.now();
+    this.services.calls?.connectionClosed(conn.id);
     const stillOnline = [...this.index.connectionsOf(conn.userId)].some((c) => c.active);
     if (!stillOnline) void this.updateStatus(conn.userId, 'offline');
   }
@@ -229,6 +231,19 @@ export class WebSocketHub {
   }
 
   private async dispatch(ws: WebSocket, conn: WebConnection, msg: ClientMessage): Promise<void> {
+    // Plugin actions go to the plugins only and get no reply (Mattermost's web_conn readPump);
+    // an action for a plugin that is not running is dropped.
+    if (msg.action.startsWith('custom_')) {
+      const calls = this.services.calls;
+      if (calls?.handles(msg.action)) {
+        calls
+          .handleAction(conn, msg.action, msg.data)
+          .catch((err: unknown) =>
+            this.services.log.error('calls action failed', err, { action: msg.action }),
+          );
+      }
+      return;
+    }
     const handler = ACTIONS.get(msg.action);
     if (!handler) {
       this.fail(
@@ -296,11 +311,11 @@ export class WebSocketHub {
   }
 }
 
+// Text frames are JSON, binary frames msgpack (Calls sends its SDP that way), as in Mattermost.
 function parseMessage(raw: RawData, isBinary: boolean): ClientMessage | null {
-  if (isBinary) return null; // msgpack frames (Calls signaling) are handled once Calls lands
   let value: unknown;
   try {
-    value = JSON.parse(raw.toString());
+    value = isBinary ? decodeMsgpack(rawBytes(raw)) : JSON.parse(raw.toString());
   } catch {
     return null;
   }
@@ -308,4 +323,9 @@ function parseMessage(raw: RawData, isBinary: boolean): ClientMessage | null {
   const { seq, action, data } = value as Record<string, unknown>;
   if (typeof seq !== 'number' || seq <= 0 || typeof action !== 'string') return null;
   return { seq, action, data: data && typeof data === 'object' ? (data as Record<string, unknown>) : {} };
+}
+
+function rawBytes(raw: RawData): Uint8Array {
+  if (Array.isArray(raw)) return Buffer.concat(raw);
+  return raw instanceof ArrayBuffer ? new Uint8Array(raw) : raw;
 }
