@@ -9,9 +9,8 @@ import { buildSummary, exitCodeFor, writeSummary } from '../report/summary.js';
 import type { Summary } from '../report/summary-schema.js';
 import { TimeseriesWriter } from '../report/timeseries.js';
 import { writeReports } from '../report/write-reports.js';
-import { credentialsFile, requireCredentials, type SeedCredentials } from '../seed/credentials.js';
-import { seed } from '../seed/seeder.js';
-import { resolveShape } from '../seed/shape.js';
+import type { SeedCredentials } from '../seed/credentials.js';
+import { seedForRun } from '../seed/seed-for-run.js';
 import type { StackDocument } from '../stack/stack-document.js';
 import { AppNodeSampler } from './app-node-metrics.js';
 import { BoundedHold } from './bounded-hold.js';
@@ -222,22 +221,18 @@ export async function runCapacity(options: CapacityRunOptions): Promise<Capacity
 }
 
 /** Seeds the scenario's data set when its users log in; null credentials when none is needed. */
-async function seedFor(options: CapacityRunOptions): Promise<SeedCredentials | null> {
-  const { scenario, stack, log, settings } = options;
+function seedFor(options: CapacityRunOptions): Promise<SeedCredentials | null> {
+  const { scenario, settings } = options;
   const exec = scenario.scenarios[settings.scenarioName]!.exec;
-  const needsUsers = exec === undefined || exec === 'user-model' || exec.actions.some((a) => a !== 'ping');
-  if (scenario.seed === 'none')
-    return needsUsers ? requireCredentials(credentialsFile('small', options.stateDir)) : null;
-  const shape = await resolveShape(scenario.seed);
-  const path = credentialsFile(shape.name, options.stateDir);
-  await seed({
-    target: { url: stack.url, admin: { username: stack.admin.username, password: options.adminPassword } },
-    shape,
-    credentialsPath: path,
-    progress: log,
+  return seedForRun({
+    shape: scenario.seed,
+    needsUsers: exec === undefined || exec === 'user-model' || exec.actions.some((a) => a !== 'ping'),
+    stack: options.stack,
+    adminPassword: options.adminPassword,
+    stateDir: options.stateDir,
+    log: options.log,
     ...(options.signal && { signal: options.signal }),
   });
-  return requireCredentials(path);
 }
 
 function firstLine(error: unknown): string {

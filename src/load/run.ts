@@ -11,8 +11,7 @@ import type { Summary } from '../report/summary-schema.js';
 import { TimeseriesWriter } from '../report/timeseries.js';
 import { writeReports } from '../report/write-reports.js';
 import { credentialsFile, requireCredentials, type SeedCredentials } from '../seed/credentials.js';
-import { seed } from '../seed/seeder.js';
-import { resolveShape } from '../seed/shape.js';
+import { seedForRun } from '../seed/seed-for-run.js';
 import type { StackDocument } from '../stack/stack-document.js';
 import { targetSet, targetThresholds } from '../verdict/targets.js';
 import { parseThresholds, type Threshold } from '../verdict/thresholds.js';
@@ -203,25 +202,22 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   return { summary, exitCode: exitCodeFor(summary.verdict), outDir: options.outDir };
 }
 
-async function seedIfNeeded(options: RunOptions): Promise<SeedCredentials | null> {
-  const { scenario, stack, log } = options;
+function seedIfNeeded(options: RunOptions): Promise<SeedCredentials | null> {
+  const { scenario } = options;
   const needsUsers =
     scenario.calls !== undefined ||
     Object.values(scenario.scenarios).some(
       (s) => s.exec === undefined || s.exec === 'user-model' || s.exec.actions.some((a) => a !== 'ping'),
     );
-  if (scenario.seed === 'none')
-    return needsUsers ? requireCredentials(credentialsFile('small', options.stateDir)) : null;
-  const shape = await resolveShape(scenario.seed);
-  const path = credentialsFile(shape.name, options.stateDir);
-  await seed({
-    target: { url: stack.url, admin: { username: stack.admin.username, password: options.adminPassword } },
-    shape,
-    credentialsPath: path,
-    progress: log,
+  return seedForRun({
+    shape: scenario.seed,
+    needsUsers,
+    stack: options.stack,
+    adminPassword: options.adminPassword,
+    stateDir: options.stateDir,
+    log: options.log,
     ...(options.signal && { signal: options.signal }),
   });
-  return requireCredentials(path);
 }
 
 function collectThresholds(scenario: ScenarioFile): Threshold[] {

@@ -7,6 +7,7 @@ import { loadScenarioFile } from '../../load/scenario.js';
 import { verdictLine } from '../../report/summary.js';
 import { DEFAULT_STATE_DIR } from '../../stack/state.js';
 import { UsageError } from '../exit-codes.js';
+import { interruptOnSignals } from '../interrupt.js';
 import { colour, progressLine } from '../output.js';
 import { resolveTarget } from './run.js';
 
@@ -117,13 +118,7 @@ async function capacityCommand(file: string, options: CapacityCommandOptions): P
     throw err;
   }
   const outDir = resolve(options.out ?? `reports/${runId(scenario.name)}`);
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    progressLine(`${signal}: stopping the search (the result will be marked partial)…`);
-    controller.abort(new Error(`interrupted by ${signal}`));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = interruptOnSignals('stopping the search (the result will be marked partial)…');
   const target = await resolveTarget(options);
   try {
     const result = await runCapacity({
@@ -135,7 +130,7 @@ async function capacityCommand(file: string, options: CapacityCommandOptions): P
       outDir,
       settings,
       ...(options.seed !== undefined && { seed: options.seed }),
-      signal: controller.signal,
+      signal: interrupt.signal,
       argv: process.argv.slice(1),
       log: progressLine,
     });
@@ -151,10 +146,9 @@ async function capacityCommand(file: string, options: CapacityCommandOptions): P
     const line = verdictLine(result.summary);
     progressLine(result.summary.verdict === 'pass' ? colour.ok(line) : colour.bad(line));
     progressLine(`summary: ${resolve(outDir, 'summary.json')}`);
-    process.exitCode = controller.signal.aborted ? 130 : result.exitCode;
+    process.exitCode = interrupt.signal.aborted ? 130 : result.exitCode;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.release();
     if (target.started) {
       progressLine('taking down the stack started for this run…');
       await target.started.down();

@@ -4,6 +4,7 @@ import { loadDrillFile } from '../../drill/drill-file.js';
 import { runDrill } from '../../drill/run-drill.js';
 import { verdictLine } from '../../report/summary.js';
 import { DEFAULT_STATE_DIR } from '../../stack/state.js';
+import { interruptOnSignals } from '../interrupt.js';
 import { colour, progressLine } from '../output.js';
 
 interface DrillCommandOptions {
@@ -36,13 +37,7 @@ async function drillCommand(file: string, options: DrillCommandOptions): Promise
   const drill = await loadDrillFile(file);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const outDir = resolve(options.out ?? `reports/${stamp}-${drill.name}`);
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    progressLine(`${signal}: removing faults, stopping the load and taking the stack down…`);
-    controller.abort(new Error(`interrupted by ${signal}`));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = interruptOnSignals('removing faults, stopping the load and taking the stack down…');
   try {
     const result = await runDrill({
       drill,
@@ -50,7 +45,7 @@ async function drillCommand(file: string, options: DrillCommandOptions): Promise
       outDir,
       stateDir: options.stateDir,
       argv: process.argv.slice(1),
-      signal: controller.signal,
+      signal: interrupt.signal,
       log: progressLine,
     });
     for (const fault of result.summary.faults ?? []) {
@@ -69,9 +64,8 @@ async function drillCommand(file: string, options: DrillCommandOptions): Promise
     const line = verdictLine(result.summary);
     progressLine(result.summary.verdict === 'pass' ? colour.ok(line) : colour.bad(line));
     progressLine(`summary: ${resolve(outDir, 'summary.json')}`);
-    process.exitCode = controller.signal.aborted ? 130 : result.exitCode;
+    process.exitCode = interrupt.signal.aborted ? 130 : result.exitCode;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.release();
   }
 }

@@ -14,6 +14,7 @@ import type { StackDocument } from '../../stack/stack-document.js';
 import { DEFAULT_STATE_DIR, readState, resolveAdminPassword } from '../../stack/state.js';
 import { defaultEnvironmentFile } from '../defaults.js';
 import { UsageError } from '../exit-codes.js';
+import { interruptOnSignals } from '../interrupt.js';
 import { colour, progressLine } from '../output.js';
 
 interface RunCommandOptions {
@@ -72,13 +73,7 @@ async function runCommand(file: string, options: RunCommandOptions): Promise<voi
   const prometheus = options.prometheus ? parseListenAddress(options.prometheus) : undefined;
   const outDir = resolve(options.out ?? `reports/${runId(scenario.name)}`);
 
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    progressLine(`${signal}: stopping the run (the summary will be marked partial)…`);
-    controller.abort(new Error(`interrupted by ${signal}`));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = interruptOnSignals('stopping the run (the summary will be marked partial)…');
   const target = await resolveTarget(options);
   try {
     const result = await runScenario({
@@ -91,17 +86,16 @@ async function runCommand(file: string, options: RunCommandOptions): Promise<voi
       overrides,
       ...(options.seed !== undefined && { seed: options.seed }),
       ...(prometheus && { prometheus }),
-      signal: controller.signal,
+      signal: interrupt.signal,
       argv: process.argv.slice(1),
       log: progressLine,
     });
     const line = verdictLine(result.summary);
     progressLine(result.summary.verdict === 'pass' ? colour.ok(line) : colour.bad(line));
     progressLine(`summary: ${resolve(outDir, 'summary.json')}`);
-    process.exitCode = controller.signal.aborted ? 130 : result.exitCode;
+    process.exitCode = interrupt.signal.aborted ? 130 : result.exitCode;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.release();
     if (target.started) {
       progressLine('taking down the stack started for this run…');
       await target.started.down();

@@ -1,0 +1,37 @@
+import type { StackDocument } from '../stack/stack-document.js';
+import { credentialsFile, requireCredentials, type SeedCredentials } from './credentials.js';
+import { seed } from './seeder.js';
+import { resolveShape } from './shape.js';
+
+export interface SeedForRunOptions {
+  /** The scenario's `seed:` (a shape name or file, or 'none'). */
+  shape: string;
+  /** Whether the load logs users in (anything beyond anonymous pings). */
+  needsUsers: boolean;
+  stack: StackDocument;
+  adminPassword: string;
+  stateDir?: string;
+  log: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * The credentials a run's users log in with: seeds the scenario's data set (idempotent) and
+ * reads them back; with `seed: none`, those an earlier `mmdrill seed` left. Null when the load
+ * logs nobody in.
+ */
+export async function seedForRun(options: SeedForRunOptions): Promise<SeedCredentials | null> {
+  const { stack, log } = options;
+  if (options.shape === 'none')
+    return options.needsUsers ? requireCredentials(credentialsFile('small', options.stateDir)) : null;
+  const shape = await resolveShape(options.shape);
+  const path = credentialsFile(shape.name, options.stateDir);
+  await seed({
+    target: { url: stack.url, admin: { username: stack.admin.username, password: options.adminPassword } },
+    shape,
+    credentialsPath: path,
+    progress: log,
+    ...(options.signal && { signal: options.signal }),
+  });
+  return requireCredentials(path);
+}
