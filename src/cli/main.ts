@@ -15,6 +15,9 @@ const program = new Command('mmdrill')
   .description('Load and resilience drills for self-hosted Mattermost')
   .version('0.1.0')
   .showHelpAfterError('(run mmdrill --help for usage)')
+  // The long descriptions are laid out by hand, lines under 110 characters; commander's own
+  // wrapping at 80 columns (its width without a terminal) would break them up raggedly.
+  .configureHelp({ helpWidth: 120 })
   .exitOverride();
 
 registerStackCommands(program);

@@ -35,7 +35,7 @@ export function registerExportCommands(program: Command): void {
     .command('export')
     .summary('export a scenario to k6 / k6-operator, or a fault plan to Chaos Mesh')
     .description(
-      'Writes the files that run a drill at scale on Kubernetes: a k6 script and a k6-operator TestRun for\n' +
+      'Writes the files that run a drill at scale on Kubernetes: a k6 script and a k6-operator TestRun for ' +
         'the load, Chaos Mesh manifests for the faults. See docs/kubernetes.md.',
     );
 
