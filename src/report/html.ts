@@ -1,12 +1,10 @@
-import { callsAudioTable, callsTable } from './calls-tables.js';
-import { capacityCriteriaTable, capacityTable, capacityUsersChart } from './capacity-tables.js';
+import { capacityUsersChart } from './capacity-tables.js';
 import { chartLibrary } from './chart-library.js';
 import { CHART_CSS, CHART_SCRIPT, renderCharts } from './html-charts.js';
 import { escapeHtml, renderPage, renderTables } from './html-kit.js';
-import { actionTable, endpointTable, targetTable, thresholdTable } from './metric-tables.js';
-import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
+import { reportTables } from './report-tables.js';
 import type { RunData } from './run-data.js';
-import { headline, keyFigures, runInfoTable, runTitle } from './run-info.js';
+import { headline, keyFigures, runTitle } from './run-info.js';
 
 // report.html: one self-contained file a person opens after a drill. Verdict banner, charts over
 // time with fault windows, then the tables. The chart library is inlined; the page's security
@@ -30,20 +28,7 @@ export function renderHtmlReport(run: RunData): string {
 ${head.partialNote ? `<div class="partial" id="partial">${escapeHtml(head.partialNote)}</div>` : ''}
 <ul class="figures">${figures}</ul>
 ${capacityUsersChart(summary, timeline.intervals)}${charts.html}${skipped}
-${renderTables([
-  capacityTable(summary),
-  capacityCriteriaTable(summary),
-  faultTable(summary, timeline.faults),
-  auditTable(summary),
-  thresholdTable(summary),
-  targetTable(summary),
-  actionTable(summary),
-  deliveryTable(summary),
-  callsTable(summary),
-  callsAudioTable(summary),
-  endpointTable(summary),
-  runInfoTable(summary, run.id),
-])}
+${renderTables(reportTables(summary, timeline.faults, run.id, { endpoints: true }))}
 <p class="note">Written by mmdrill; charts drawn with uPlot ${escapeHtml(lib.version)} (MIT), inlined.</p>
 </main>
 ${charts.dataScript}`;

@@ -1,10 +1,7 @@
-import { callsAudioTable, callsTable } from './calls-tables.js';
-import { capacityCriteriaTable, capacityTable } from './capacity-tables.js';
 import { clock, duration } from './format.js';
-import { actionTable, targetTable, thresholdTable } from './metric-tables.js';
-import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
+import { reportTables } from './report-tables.js';
 import type { RunData } from './run-data.js';
-import { headline, keyFigures, runInfoTable, runTitle } from './run-info.js';
+import { headline, keyFigures, runTitle } from './run-info.js';
 import type { Cell, Table } from './table-model.js';
 
 // summary.md: the verdict and the tables as GitHub-flavoured Markdown, written to read well as a
@@ -77,19 +74,7 @@ export function renderMarkdownSummary(run: RunData): string {
       '',
     );
   }
-  const tables = [
-    capacityTable(summary),
-    capacityCriteriaTable(summary),
-    faultTable(summary, timeline.faults),
-    auditTable(summary),
-    thresholdTable(summary),
-    targetTable(summary),
-    actionTable(summary),
-    deliveryTable(summary),
-    callsTable(summary),
-    callsAudioTable(summary),
-    runInfoTable(summary, run.id),
-  ];
+  const tables = reportTables(summary, timeline.faults, run.id, { endpoints: false });
   for (const table of tables) if (table !== undefined) lines.push(markdownTable(table));
   lines.push(`_Charts with fault windows: \`report.html\` in ${codeSpan(run.dir)}._`, '');
   return lines.join('\n');

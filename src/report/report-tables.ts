@@ -1,0 +1,34 @@
+import { callsAudioTable, callsTable } from './calls-tables.js';
+import { capacityCriteriaTable, capacityTable } from './capacity-tables.js';
+import { actionTable, endpointTable, targetTable, thresholdTable } from './metric-tables.js';
+import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
+import { runInfoTable } from './run-info.js';
+import type { Summary } from './summary-schema.js';
+import type { Table } from './table-model.js';
+import type { FaultWindow } from './timeline.js';
+
+/**
+ * The tables of a report, in reading order (verdict-bearing ones first); undefined where the run
+ * has nothing for one. The HTML report adds the per-endpoint table, which is too wide for Markdown.
+ */
+export function reportTables(
+  summary: Summary,
+  faults: readonly FaultWindow[],
+  runId: string,
+  { endpoints }: { endpoints: boolean },
+): (Table | undefined)[] {
+  return [
+    capacityTable(summary),
+    capacityCriteriaTable(summary),
+    faultTable(summary, faults),
+    auditTable(summary),
+    thresholdTable(summary),
+    targetTable(summary),
+    actionTable(summary),
+    deliveryTable(summary),
+    callsTable(summary),
+    callsAudioTable(summary),
+    ...(endpoints ? [endpointTable(summary)] : []),
+    runInfoTable(summary, runId),
+  ];
+}
