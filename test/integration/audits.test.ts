@@ -192,8 +192,10 @@ describe('a double that acknowledges posts before committing them (--unsafe ack-
     expect(report.lostPosts).toBeGreaterThan(0);
     expect(report.unverifiedPosts).toBe(0);
     expect(report.ok).toBe(false);
-    // The lost ones are the last acknowledged before the kill (the commit was 300 ms behind).
-    expect(acknowledged.slice(-report.lostPosts - 50)).toEqual(expect.arrayContaining(report.lostPostIds));
+    // Every post reported lost is one the server acknowledged, each named once. (Which ones are
+    // lost depends on how far the delayed commits had queued up behind the pool at the kill.)
+    expect(new Set(report.lostPostIds).size).toBe(Math.min(report.lostPosts, 20));
+    expect(acknowledged).toEqual(expect.arrayContaining(report.lostPostIds));
     expect(auditFailures(report)[0]).toMatch(/^audit: \d+ acknowledged post\(s\) lost/);
   });
 });

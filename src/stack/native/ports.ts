@@ -22,16 +22,36 @@ function close(server: Server): Promise<void> {
 }
 
 /**
- * A port on 127.0.0.1 that was free a moment ago: the kernel picks it, we release it.
- * Another process may still take it before the caller binds; components fail loudly then.
+ * Ports this process has handed out. A stack reserves ports before it binds them (proxies need
+ * their upstreams up front), and the kernel may offer a released port again at once; without
+ * this, two components of one stack could be given the same port.
  */
-export async function freePort(): Promise<number> {
+const handedOut = new Set<number>();
+const MAX_ATTEMPTS = 50;
+
+async function kernelPickedPort(): Promise<number> {
   const server = createServer();
   try {
     return await listen(server, 0);
   } finally {
     await close(server);
   }
+}
+
+/**
+ * A port on 127.0.0.1 that was free a moment ago and that this process has not handed out
+ * before: the kernel picks it, we release it. Another process may still take it before the
+ * caller binds; components fail loudly then.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const port = await kernelPickedPort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port on ${LOOPBACK} after ${MAX_ATTEMPTS} attempts`);
 }
 
 /** True when a listener can bind 127.0.0.1:port right now. */
