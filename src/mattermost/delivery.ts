@@ -71,6 +71,8 @@ export class DeliveryTracker {
   private readonly byPending = new Map<string, Entry>();
   private readonly byPost = new Map<string, Entry>();
   private readonly online = new Set<number>();
+  /** When each member's current server-side connection began (performance.now()). */
+  private readonly connectedSince = new Map<number, number>();
   private readonly members = new Map<string, Set<number>>();
   private readonly vusOfUser = new Map<string, Set<number>>();
   private readonly histogram = hdr.build({ numberOfSignificantValueDigits: 3 });
@@ -124,14 +126,23 @@ export class DeliveryTracker {
     }
   }
 
-  setOnline(vu: number, online: boolean): void {
-    if (online) this.online.add(vu);
-    else this.online.delete(vu);
+  /**
+   * `vu`'s WebSocket came up or went down. A resumed connection is the same server-side
+   * connection as before the drop (its events were replayed), so it keeps its start time.
+   */
+  setOnline(vu: number, online: boolean, options: { resumed?: boolean } = {}): void {
+    if (!online) {
+      this.online.delete(vu);
+      return;
+    }
+    this.online.add(vu);
+    if (!options.resumed || !this.connectedSince.has(vu)) this.connectedSince.set(vu, performance.now());
   }
 
   /** The VU is gone for good (its session closed at the end of its life). */
   leave(vu: number): void {
     this.online.delete(vu);
+    this.connectedSince.delete(vu);
     for (const set of this.members.values()) set.delete(vu);
   }
 
@@ -153,7 +164,11 @@ export class DeliveryTracker {
     if (now - this.lastSweep > Math.min(10_000, this.giveUpAfterMs / 2)) this.sweep(now);
   }
 
-  /** The server acknowledged the post: every other member online now is owed it. */
+  /**
+   * The server acknowledged the post: every other member online now, on a connection it already
+   * had when the post was sent, is owed it. (On a slow link the answer can come seconds after the
+   * server made the post; a connection opened in between never had the event to receive.)
+   */
   acknowledged(pendingPostId: string, postId: string): void {
     const entry = this.byPending.get(pendingPostId);
     if (!entry || entry.expected) return;
@@ -161,7 +176,8 @@ export class DeliveryTracker {
     this.posts += 1;
     const expected = new Set<number>();
     for (const vu of this.members.get(entry.channelId) ?? []) {
-      if (vu !== entry.senderVu && this.online.has(vu)) expected.add(vu);
+      if (vu === entry.senderVu || !this.online.has(vu)) continue;
+      if ((this.connectedSince.get(vu) ?? Number.POSITIVE_INFINITY) <= entry.sentAt) expected.add(vu);
     }
     for (const [vu, receipt] of entry.early ?? []) {
       expected.delete(vu);

@@ -144,7 +144,7 @@ export class SimulatedUser {
       },
       {
         onEvent: (msg, arrival) => this.onEvent(msg, arrival),
-        onOnline: (online) => delivery.setOnline(this.vu, online),
+        onOnline: (online, resumed) => delivery.setOnline(this.vu, online, { resumed }),
         onNewHello: (since) => {
           this.refetching = this.refetch([...this.channels.keys()], since, 'refetch');
         },

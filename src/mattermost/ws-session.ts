@@ -36,8 +36,12 @@ export interface WsSessionOptions {
 export interface WsSessionHandlers {
   /** Every server event, in sequence (the client drops and reconnects on a gap). */
   onEvent?(msg: WebSocketMessage, arrival: Arrival): void;
-  /** The user became online (hello or resume confirmed) or offline (socket lost). */
-  onOnline?(online: boolean): void;
+  /**
+   * The user became online (hello or resume confirmed) or offline (socket lost). `resumed`: the
+   * server kept the connection (same connection id, events replayed), so it never stopped
+   * receiving this user's events.
+   */
+  onOnline?(online: boolean, resumed: boolean): void;
   /**
    * A new hello after an earlier connection: events may have been lost, refetch what arrived
    * since `since` (ms since the epoch, local clock).
@@ -200,7 +204,7 @@ export class WsSession {
     this.client.close();
     if (wasOpen) {
       this.openSockets.change(-1);
-      this.handlers.onOnline?.(false);
+      this.handlers.onOnline?.(false, false);
     }
     this.firstHello?.reject(new Error('WebSocket session closed'));
   }
@@ -223,7 +227,7 @@ export class WsSession {
       if (socket !== this.socket || this.phase !== 'resuming' || this.socketHello) return;
       this.connects.add(1, { result: 'resumed' });
       this.reconnects.add(1, { kind: 'resumed' });
-      this.becomeOnline();
+      this.becomeOnline(true);
     });
   }
 
@@ -261,7 +265,7 @@ export class WsSession {
     if (!reconnected) {
       this.helloSeen = true;
       this.lastEventAt = Date.now();
-      this.becomeOnline();
+      this.becomeOnline(false);
       this.firstHello?.resolve();
       return;
     }
@@ -270,17 +274,17 @@ export class WsSession {
       Math.min(this.lastEventAt, this.lastPostCreatedAt || Number.POSITIVE_INFINITY) - REFETCH_MARGIN_MS;
     this.disruptedAt = Date.now();
     this.lastEventAt = this.disruptedAt;
-    this.becomeOnline();
+    this.becomeOnline(previous === id);
     if (previous !== id) this.handlers.onNewHello?.(since);
   }
 
-  private becomeOnline(): void {
+  private becomeOnline(resumed: boolean): void {
     if (this.phase === 'open' || this.phase === 'closed') return;
     if (this.lostAt > 0) this.reconnectTime.add(performance.now() - this.lostAt);
     this.lostAt = 0;
     this.phase = 'open';
     this.openSockets.change(1);
-    this.handlers.onOnline?.(true);
+    this.handlers.onOnline?.(true, resumed);
   }
 
   private onClose(): void {
@@ -292,7 +296,7 @@ export class WsSession {
       this.lostAt = performance.now();
       this.phase = 'down';
       this.openSockets.change(-1);
-      this.handlers.onOnline?.(false);
+      this.handlers.onOnline?.(false, false);
       return;
     }
     // A connection attempt that never got to a hello or resume.

@@ -64,21 +64,9 @@ describe.each(DRILLS)('drill %s (short form)', (name) => {
     expect(audits.acknowledgedPosts).toBeGreaterThan(20);
     expect(audits.lostPosts).toBe(0);
     expect(audits.unverifiedPosts).toBe(0);
-    // Deliveries: a handful of misses can be real here — the test double's cluster bus is best
-    // effort (a cross-node event sent while the database link fails over is lost, where
-    // Mattermost retries `posted`), and on the HF profile a member may still be waiting for its
-    // backlog when the run ends. The audit reports them (and the drill then fails, exit 99); the
-    // test bounds them so that a systematic loss still fails CI.
-    expect(audits.missedDeliveries / Math.max(1, audits.expectedDeliveries), audits.reason).toBeLessThan(
-      0.01,
-    );
-    const onlyDeliveryMisses =
-      summary.verdict === 'fail' &&
-      audits.lostPosts === 0 &&
-      summary.thresholds.every((t) => t.ok) &&
-      faults.every((f) => f.ok) &&
-      audits.missedDeliveries > 0;
-    expect(summary.verdict === 'pass' || onlyDeliveryMisses, summary.reason).toBe(true);
+    // Every online member got every post, live, replayed or refetched, whatever the fault.
+    expect(audits.missedDeliveries, `${audits.reason}: ${JSON.stringify(audits.missed.slice(0, 5))}`).toBe(0);
+    expect(summary.verdict, summary.reason).toBe('pass');
 
     // No errors before the first fault: every error belongs to a fault window or its recovery.
     const events = lines.filter((l) => l.type === 'fault');

@@ -73,6 +73,36 @@ describe('delivery tracker', () => {
     expect((await tracker.finish({ drainMs: 0 })).undelivered).toBe(0);
   });
 
+  it('owes nothing to a connection opened between the send and the acknowledgement', async () => {
+    // On a slow link the answer comes seconds after the server made the post; a member whose
+    // hello arrived in between had no connection when the event went out (found on limited-hf).
+    const { tracker } = setup();
+    tracker.setUser(5, 'user5');
+    tracker.join(5, [CHANNEL]);
+    tracker.sent(0, CHANNEL, 'p1');
+    await new Promise((r) => setTimeout(r, 2));
+    tracker.setOnline(5, true);
+    tracker.acknowledged('p1', 'post1');
+    for (const vu of [1, 2, 3]) tracker.received(vu, { pendingPostId: 'p1' }, 'live');
+    expect(tracker.outstanding).toBe(0);
+    expect((await tracker.finish({ drainMs: 0 })).undelivered).toBe(0);
+  });
+
+  it('still owes a post to a member whose connection was resumed, not replaced, after the send', async () => {
+    const { tracker } = setup();
+    tracker.setOnline(2, false);
+    tracker.setOnline(3, false);
+    tracker.sent(0, CHANNEL, 'p1');
+    await new Promise((r) => setTimeout(r, 2));
+    tracker.setOnline(2, true, { resumed: true }); // same server connection: the event was queued for it
+    tracker.setOnline(3, true); // a new connection: nothing was queued for it
+    tracker.acknowledged('p1', 'post1');
+    tracker.received(1, { pendingPostId: 'p1' }, 'live');
+    const summary = await tracker.finish({ drainMs: 0 });
+    expect(summary.undelivered).toBe(1);
+    expect(tracker.missed()).toEqual([expect.objectContaining({ postId: 'post1', memberVu: 2 })]);
+  });
+
   it('forgets posts whose create request failed', async () => {
     const { tracker } = setup();
     tracker.sent(0, CHANNEL, 'p1');
