@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 
 /** Every native component binds here and nowhere else. */
@@ -29,6 +31,26 @@ function close(server: Server): Promise<void> {
 const handedOut = new Set<number>();
 const MAX_ATTEMPTS = 50;
 
+/**
+ * Where listeners go: below the kernel's ephemeral range. A port the kernel picks for a listener
+ * comes from that range, and so does the local port of every outgoing connection (a client of
+ * PostgreSQL, Toxiproxy's upstream links); between reserving a port and binding it, a new
+ * connection can take it. Below the range, only listeners compete.
+ */
+const LISTENER_PORTS = { min: 10_000, ephemeralFallback: 32_768 };
+
+function ephemeralRangeStart(): number {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+    const port = Number(low);
+    return Number.isInteger(port) && port > 0 ? port : LISTENER_PORTS.ephemeralFallback;
+  } catch {
+    return LISTENER_PORTS.ephemeralFallback; // not Linux: the IANA dynamic range's start
+  }
+}
+
+const listenerRangeEnd = ephemeralRangeStart();
+
 async function kernelPickedPort(): Promise<number> {
   const server = createServer();
   try {
@@ -38,12 +60,27 @@ async function kernelPickedPort(): Promise<number> {
   }
 }
 
+/** A random port below the ephemeral range that binds right now, or null after a few tries. */
+async function portBelowEphemeralRange(): Promise<number | null> {
+  if (listenerRangeEnd - LISTENER_PORTS.min < 1_000) return null;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const port = randomInt(LISTENER_PORTS.min, listenerRangeEnd);
+    if (!handedOut.has(port) && (await isPortFree(port))) return port;
+  }
+  return null;
+}
+
 /**
  * A port on 127.0.0.1 that was free a moment ago and that this process has not handed out
- * before: the kernel picks it, we release it. Another process may still take it before the
- * caller binds; components fail loudly then.
+ * before, below the ephemeral range where possible. We release it at once; another process may
+ * still take it before the caller binds; components fail loudly then.
  */
 export async function freePort(): Promise<number> {
+  const below = await portBelowEphemeralRange();
+  if (below !== null) {
+    handedOut.add(below);
+    return below;
+  }
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const port = await kernelPickedPort();
     if (!handedOut.has(port)) {
