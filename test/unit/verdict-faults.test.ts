@@ -168,6 +168,32 @@ describe('judgeFaults', () => {
     expect(judgeFaults([window(20, 30)], fast)[0]).toMatchObject({ baselineP99Ms: 3, recoveryMs: 0 });
   });
 
+  test("one slow request does not restart the clock: the p99 is the sustained span's", () => {
+    // 20 requests a second after the fault; at 35 s one of them takes 300 ms (a GC pause on a
+    // busy host). A second's p99 at that rate is its slowest request; the span's is not.
+    const seconds = run(60, (s) => (s >= 20 && s < 30 ? { errors: 50 } : { requests: 20 }));
+    seconds[35] = { ...seconds[35]!, latency: sketchOfSamples([...Array(19).fill(10), 300]), p99Ms: 300 };
+    const [v] = judgeFaults([window(20, 30)], seconds, { errorBudget: { share: 1 } });
+    expect(v).toMatchObject({ recoveryMs: 0, ok: true });
+    // Slow for 3 s in a row is more than a hiccup: the healthy span starts after them.
+    const slowFor3 = run(60, (s) => {
+      if (s >= 20 && s < 30) return { errors: 50 };
+      return { requests: 20, latencyMs: s >= 35 && s < 38 ? 300 : 10 };
+    });
+    expect(judgeFaults([window(20, 30)], slowFor3, { errorBudget: { share: 1 } })[0]).toMatchObject({
+      recoveryMs: 8000,
+      ok: true,
+    });
+    const [late] = judgeFaults([window(20, 30)], slowFor3.slice(0, 47), { errorBudget: { share: 1 } });
+    expect(late!.reason).toMatch(/^not recovered: healthy for the last 9\.0 s only/);
+    const slowToTheEnd = run(60, (s) =>
+      s >= 20 && s < 30 ? { errors: 50 } : { latencyMs: s < 20 ? 10 : 300 },
+    );
+    expect(judgeFaults([window(20, 30)], slowToTheEnd, { errorBudget: { share: 1 } })[0]!.reason).toMatch(
+      /^not recovered: still slow: p99 300 ms > 50 ms in the seconds from 2030-01-01T00:00:(59|5\d)/,
+    );
+  });
+
   test('recovery slower than maxRecovery fails the fault', () => {
     const seconds = run(100, (s) => (s >= 20 && s < 45 ? { errors: 50 } : {}));
     const [v] = judgeFaults([window(20, 30)], seconds, { maxRecoveryMs: 10_000, errorBudget: { share: 1 } });
