@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBehaviour } from '../load/behaviour-factory.js';
-import type { ScenarioFile } from '../load/scenario.js';
+import { logsUsersIn, type ScenarioFile } from '../load/scenario.js';
 import { HarnessMonitor } from '../metrics/harness-monitor.js';
 import { Heartbeat, type Tick } from '../metrics/heartbeat.js';
 import { MetricsRegistry } from '../metrics/registry.js';
@@ -223,10 +223,9 @@ export async function runCapacity(options: CapacityRunOptions): Promise<Capacity
 /** Seeds the scenario's data set when its users log in; null credentials when none is needed. */
 function seedFor(options: CapacityRunOptions): Promise<SeedCredentials | null> {
   const { scenario, settings } = options;
-  const exec = scenario.scenarios[settings.scenarioName]!.exec;
   return seedForRun({
     shape: scenario.seed,
-    needsUsers: exec === undefined || exec === 'user-model' || exec.actions.some((a) => a !== 'ping'),
+    needsUsers: logsUsersIn(scenario.scenarios[settings.scenarioName]!),
     stack: options.stack,
     adminPassword: options.adminPassword,
     stateDir: options.stateDir,

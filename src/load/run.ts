@@ -21,7 +21,7 @@ import { CallsLoad } from './calls/calls-load.js';
 import { withCallsLength } from './calls/calls-schema.js';
 import { createExecutor, type ScenarioExecutor } from './executors/create-executor.js';
 import { applyOverrides, type RunOverrides } from './overrides.js';
-import type { ScenarioFile } from './scenario.js';
+import { logsUsersIn, type ScenarioFile } from './scenario.js';
 import type { ExecutorContext } from './types.js';
 
 // One run: seed, prepare every scenario's VUs, drive them side by side, watch thresholds and the
@@ -204,11 +204,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
 
 function seedIfNeeded(options: RunOptions): Promise<SeedCredentials | null> {
   const { scenario } = options;
-  const needsUsers =
-    scenario.calls !== undefined ||
-    Object.values(scenario.scenarios).some(
-      (s) => s.exec === undefined || s.exec === 'user-model' || s.exec.actions.some((a) => a !== 'ping'),
-    );
+  const needsUsers = scenario.calls !== undefined || Object.values(scenario.scenarios).some(logsUsersIn);
   return seedForRun({
     shape: scenario.seed,
     needsUsers,

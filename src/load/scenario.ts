@@ -123,6 +123,12 @@ export const ScenarioFileSchema = ClosedObject(
 export type ScenarioFile = Static<typeof ScenarioFileSchema>;
 export type ScenarioEntry = ScenarioFile['scenarios'][string];
 
+/** Whether a scenario's users log in: the user model and any action beyond an anonymous ping. */
+export function logsUsersIn(entry: ScenarioEntry): boolean {
+  const { exec } = entry;
+  return exec === undefined || exec === 'user-model' || exec.actions.some((a) => a !== 'ping');
+}
+
 /** Rules the schema cannot say: executor options that depend on each other, threshold syntax. */
 function scenarioIssues(file: ScenarioFile): ConfigIssue[] {
   const issues: ConfigIssue[] = [];

@@ -74,8 +74,7 @@ export function findRecovery(
       // Cut short by an unhealthy second (start again after it) or by the end of the run.
       if (last + 1 >= after.length) {
         const p99Ms = evidence ? spanP99(after.slice(first, last + 1), p99LimitMs) : null;
-        if (p99Ms !== null && p99LimitMs !== null && p99Ms > p99LimitMs)
-          slowSpan = { first: after[first]!, p99Ms };
+        if (p99Ms !== null && p99Ms > p99LimitMs!) slowSpan = { first: after[first]!, p99Ms };
         else if (evidence) heldMs = after[last]!.endedAt - spanStart;
         break;
       }
@@ -84,7 +83,7 @@ export function findRecovery(
     }
     if (evidence) {
       const p99Ms = spanP99(after.slice(first, last + 1), p99LimitMs);
-      if (p99Ms === null || p99LimitMs === null || p99Ms <= p99LimitMs)
+      if (p99Ms === null || p99Ms <= p99LimitMs!)
         return { recoveredAt: Math.max(from, spanStart), detail: '' };
       slowSpan = { first: after[first]!, p99Ms };
     }
@@ -95,7 +94,7 @@ export function findRecovery(
       recoveredAt: null,
       detail: after.length === 0 ? 'no load was observed after it' : 'no request completed after it',
     };
-  if (heldMs > 0 && heldMs < criteria.sustainMs) {
+  if (heldMs > 0) {
     return {
       recoveredAt: null,
       detail: `healthy for the last ${formatSeconds(heldMs)} only, less than the ${formatSeconds(criteria.sustainMs)} required`,
