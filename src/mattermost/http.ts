@@ -23,6 +23,11 @@ export function inScope<T>(scope: RequestScope, fn: () => Promise<T>): Promise<T
   return scopes.run(scope, fn);
 }
 
+/** The signal of the action running now (undefined outside one): pauses inside an action end with it. */
+export function currentSignal(): AbortSignal | undefined {
+  return scopes.getStore()?.signal;
+}
+
 /** A request cut by the client timeout. */
 export class RequestTimeoutError extends Error {
   readonly status_code = 0;
@@ -118,7 +123,7 @@ export function instrumentClient<C extends Client4>(client: C, options: Instrume
 }
 
 /** The error Client4 would throw, with the response's real status. */
-function clientError(
+export function clientError(
   client: Client4,
   url: string,
   status: number,

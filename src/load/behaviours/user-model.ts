@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { ActionMix } from '../../mattermost/actions/action-mix.js';
-import { USER_ACTIONS, type UserActionName } from '../../mattermost/actions/catalogue.js';
+import { type MixName, USER_ACTIONS, type UserActionName } from '../../mattermost/actions/catalogue.js';
 import { getStatuses } from '../../mattermost/actions/get-statuses.js';
 import type { DeliverySummary, DeliveryTracker } from '../../mattermost/delivery.js';
 import type { SimulatedUser } from '../../mattermost/simulated-user.js';
@@ -22,7 +22,9 @@ import {
 // as its rate says. Every 60 s it also fetches statuses, as the web app does.
 
 export interface UserModelOptions extends SimulatedUsersOptions {
-  /** Weights replacing the production ones, by action name (0 removes an action). */
+  /** The named mix to draw from (default production). */
+  base?: MixName;
+  /** Weights replacing the base mix's, by action name (0 removes an action). */
   weights?: Partial<Record<UserActionName, number>>;
   /** Only these actions; absent: every action with a weight. */
   only?: readonly UserActionName[];
@@ -64,6 +66,7 @@ export class UserModel implements Behaviour {
   constructor(options: UserModelOptions) {
     this.users = new SimulatedUsers(options);
     this.mix = new ActionMix({
+      ...(options.base && { base: options.base }),
       ...(options.weights && { weights: options.weights }),
       ...(options.only && { only: options.only }),
       fileUploads: options.fileUploads ?? false,
