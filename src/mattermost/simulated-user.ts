@@ -1,7 +1,7 @@
 import type { WebSocketMessage } from '@mattermost/client/lib/websocket_message.js';
 import type { Post, PostList } from '@mattermost/types/posts';
 import type { Random } from '../load/behaviours/seeded-random.js';
-import type { Metrics } from '../metrics/api.js';
+import { METRIC, type Metrics } from '../metrics/api.js';
 import type { SeededUser } from '../seed/credentials.js';
 import { ClientStore } from './client-store.js';
 import type { DeliveryPath, DeliveryTracker } from './delivery.js';
@@ -58,8 +58,6 @@ export interface SimulatedUserOptions {
   keepClient?: boolean;
   /** Every post the server acknowledged (201), for the loss audit. */
   onAcknowledged?: (postId: string) => void;
-  /** A client reloaded (new hello after lost events); feeds `mm_ws_resyncs`. */
-  onResync?: () => void;
 }
 
 /** An answer of `call`: status, headers and the parsed body. */
@@ -152,7 +150,7 @@ export class SimulatedUser {
           if (online) this.connectedBefore = true;
         },
         onNewHello: (since) => {
-          this.options.onResync?.();
+          this.options.metrics.counter(METRIC.wsResyncs).add(1);
           // The web app's `restart`: the reconnect requests again plus the client config.
           void this.afterReconnect('resync', true);
           this.refetching = this.refetch([...this.channels.keys()], since, 'refetch');

@@ -1,5 +1,6 @@
 import { callsAudioTable, callsTable } from './calls-tables.js';
 import { capacityCriteriaTable, capacityTable } from './capacity-tables.js';
+import { endpointRatesTable } from './endpoint-rates.js';
 import { actionTable, endpointTable, targetTable, thresholdTable } from './metric-tables.js';
 import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
 import { runInfoTable } from './run-info.js';
@@ -29,6 +30,7 @@ export function reportTables(
     callsTable(summary),
     callsAudioTable(summary),
     ...(endpoints ? [endpointTable(summary)] : []),
+    endpointRatesTable(summary),
     runInfoTable(summary, runId),
   ];
 }

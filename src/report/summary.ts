@@ -14,6 +14,7 @@ import {
   type ThresholdResult,
   thresholdSelectors,
 } from '../verdict/thresholds.js';
+import { endpointRates } from './endpoint-rates.js';
 import type { Summary, Verdict } from './summary-schema.js';
 
 // Builds summary.json from the run's registry, thresholds and harness report, and decides the
@@ -77,6 +78,8 @@ export function buildSummary(input: SummaryInput): Summary {
   summary.versions = { mmdrill: packageVersion(), node: process.versions.node };
   if (input.audits !== undefined) summary.audits = input.audits;
   if (input.capacity !== undefined) summary.capacity = input.capacity;
+  const rates = endpointRates(registry);
+  if (rates !== undefined) summary.requestsPerUserHour = rates;
   return summary;
 }
 
