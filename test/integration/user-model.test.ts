@@ -120,11 +120,13 @@ describe('user model', () => {
 
     // Delivery: every acknowledged post counted, delivered to every online member.
     const delivery = model.deliverySummary();
-    const created =
+    // Posts made through the tracked path: posts, uploads, new DMs/GMs, sent scheduled posts.
+    const created = new Set(model.acknowledgedPosts()).size;
+    expect(created).toBeGreaterThanOrEqual(
       count(snap, 'mm_actions{action:create_post,ok:true}') +
-      count(snap, 'mm_actions{action:upload_file,ok:true}');
+        count(snap, 'mm_actions{action:upload_file,ok:true}'),
+    );
     expect(delivery.posts).toBe(created);
-    expect(new Set(model.acknowledgedPosts()).size).toBe(created);
     expect(delivery.undelivered).toBe(0);
     expect(model.missedDeliveries()).toEqual([]);
     expect(count(snap, 'mm_delivery_missed')).toBe(0);

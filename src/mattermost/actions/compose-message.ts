@@ -45,10 +45,15 @@ async function mentionTyping(user: SimulatedUser, channel: ChannelRef, name: str
   }
 }
 
+/**
+ * One autocomplete request. Load-test-ng sends an empty `in_team` for DMs and GMs, which the server
+ * rejects (api4/user.go autocompleteUsers); the web app sends the current team, and so does this.
+ */
 async function autocomplete(user: SimulatedUser, channel: ChannelRef, term: string): Promise<number> {
+  const teamId = channel.teamId || user.team.id;
   const answer = await user.call<{ users?: { id: string }[] }>(
     'GET',
-    `/users/autocomplete?in_channel=${channel.id}&in_team=${channel.teamId}&limit=100&name=${encodeURIComponent(term)}`,
+    `/users/autocomplete?in_channel=${channel.id}&in_team=${teamId}&limit=100&name=${encodeURIComponent(term)}`,
   );
   const users = answer.data.users ?? [];
   for (const u of users) await profileImage(user, u.id);
