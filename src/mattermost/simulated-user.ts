@@ -267,6 +267,14 @@ export class SimulatedUser {
     if (post.userId === this.me.id) pushBounded(this.own, post, REMEMBERED);
   }
 
+  /** A post deleted (by the user or, per a `post_deleted` event, by someone else): no longer shown. */
+  forget(postId: string): void {
+    for (const list of [this.recent, this.seen, this.own]) {
+      const at = list.findIndex((p) => p.id === postId);
+      if (at !== -1) list.splice(at, 1);
+    }
+  }
+
   /** Older posts from scrolling up: they go before the ones on screen (the oldest are kept). */
   prependOlder(list: PostList): void {
     const older = list.order
@@ -361,6 +369,11 @@ export class SimulatedUser {
         if (!pendingPostId || channelId === this.currentChannel) post = parsePost(json);
         this.delivery.received(this.vu, { pendingPostId, id: post?.id }, arrival);
         if (post) this.remember(toRef(post));
+        break;
+      }
+      case 'post_deleted': {
+        const id = /"id":"([a-z0-9]{26})"/.exec(typeof data.post === 'string' ? data.post : '')?.[1];
+        if (id) this.forget(id);
         break;
       }
       case 'direct_added':

@@ -5,8 +5,9 @@ export const deletePost: Action = {
   name: 'delete_post',
   needsLogin: true,
   async run(user) {
-    const post = user.own.pop();
+    const post = user.rng.pick(user.own);
     if (!post) return;
+    user.forget(post.id);
     await user.call('DELETE', `/posts/${post.id}`);
   },
 };
