@@ -1,4 +1,5 @@
 import { messageText } from '../message-text.js';
+import { SAMPLE_JPEG, SAMPLE_PNG } from '../sample-images.js';
 import type { ChannelRef, SimulatedUser } from '../simulated-user.js';
 import { profileImage } from './post-info.js';
 
@@ -64,9 +65,15 @@ async function autocomplete(user: SimulatedUser, channel: ChannelRef, term: stri
 export async function uploadFiles(user: SimulatedUser, channelId: string, count: number): Promise<string[]> {
   const one = async () => {
     const extension = user.rng.pick(['png', 'jpg', 'mp4', 'txt'])!;
+    const bytes =
+      extension === 'png'
+        ? SAMPLE_PNG
+        : extension === 'jpg'
+          ? SAMPLE_JPEG
+          : new Uint8Array(1024 + user.rng.int(4096));
     const form = new FormData();
     form.append('channel_id', channelId);
-    form.append('files', new Blob([new Uint8Array(1024 + user.rng.int(4096))]), `test_upload.${extension}`);
+    form.append('files', new Blob([bytes]), `test_upload.${extension}`);
     const uploaded = await user.client.uploadFile(form);
     return uploaded.file_infos[0]?.id ?? '';
   };
