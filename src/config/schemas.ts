@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
+import { packageRoot } from '../common/package-root.js';
 import { DrillFileSchema } from '../drill/drill-file.js';
 import { DdilProfileSchema } from '../faults/ddil-profile.js';
 import { FaultPlanSchema } from '../faults/plan.js';
 import { ScenarioFileSchema } from '../load/scenario.js';
-import { packageRoot } from '../paths/package-root.js';
 import { SummarySchema } from '../report/summary-schema.js';
 import { EnvironmentSchema } from '../stack/environment.js';
 import { StackDocumentSchema } from '../stack/stack-document.js';

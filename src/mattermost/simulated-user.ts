@@ -1,6 +1,6 @@
 import type { WebSocketMessage } from '@mattermost/client/lib/websocket_message.js';
 import type { Post, PostList } from '@mattermost/types/posts';
-import type { Random } from '../load/behaviours/seeded-random.js';
+import type { Random } from '../common/seeded-random.js';
 import type { Metrics } from '../metrics/api.js';
 import type { SeededUser } from '../seed/credentials.js';
 import type { DeliveryPath, DeliveryTracker } from './delivery.js';

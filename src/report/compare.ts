@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/exit-codes.js';
+import { UsageError } from '../common/exit-codes.js';
 import { actionStats } from './metric-tables.js';
 import type { Summary } from './summary-schema.js';
 import { counterOf, rateOf, seriesOf, type TrendMetric, trendOf } from './table-model.js';

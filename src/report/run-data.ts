@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { UsageError } from '../cli/exit-codes.js';
+import { UsageError } from '../common/exit-codes.js';
 import type { Summary } from './summary-schema.js';
 import { faultWindowsFromSummary, parseTimeseries, type Timeline } from './timeline.js';
 

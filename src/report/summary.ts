@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../common/exit-codes.js';
+import { packageRoot } from '../common/package-root.js';
 import { METRIC } from '../metrics/api.js';
 import type { HarnessReport } from '../metrics/harness-monitor.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
-import { packageRoot } from '../paths/package-root.js';
 import type { TargetCheckResult, TargetSet } from '../verdict/targets.js';
 import { targetReport } from '../verdict/targets.js';
 import {

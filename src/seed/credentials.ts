@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../cli/exit-codes.js';
+import { UsageError } from '../common/exit-codes.js';
 import { DEFAULT_STATE_DIR } from '../stack/state.js';
 
 // The accounts a seed created, with their password, for the simulated users to log in. Kept in

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/exit-codes.js';
+import { UsageError } from '../common/exit-codes.js';
 import { loadEnvironmentFile } from '../stack/environment.js';
 import { DEFAULT_STATE_DIR, requireState, resolveAdminPassword } from '../stack/state.js';
 import type { SeedTarget } from './seeder.js';

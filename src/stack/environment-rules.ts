@@ -1,6 +1,7 @@
+import { LOOPBACK } from '../common/loopback.js';
 import type { CheckContext, ConfigIssue } from '../config/load.js';
 import type { EnvironmentFile } from './environment.js';
-import { isPortFree, LOOPBACK } from './native/ports.js';
+import { isPortFree } from './native/ports.js';
 
 export interface EnvironmentCheckOptions {
   /**

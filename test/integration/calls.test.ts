@@ -1,12 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/common/package-root.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { CallsLoad } from '../../src/load/calls/calls-load.js';
 import { runScenario } from '../../src/load/run.js';
 import { ScenarioFileSchema } from '../../src/load/scenario.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
-import { packageRoot } from '../../src/paths/package-root.js';
 import type { Summary } from '../../src/report/summary-schema.js';
 import type { IntervalLine } from '../../src/report/timeseries.js';
 import { credentialsFile, requireCredentials } from '../../src/seed/credentials.js';

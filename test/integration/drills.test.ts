@@ -2,9 +2,9 @@ import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/common/package-root.js';
 import { loadDrillFile } from '../../src/drill/drill-file.js';
 import { runDrill } from '../../src/drill/run-drill.js';
-import { packageRoot } from '../../src/paths/package-root.js';
 import type { Summary } from '../../src/report/summary-schema.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
 

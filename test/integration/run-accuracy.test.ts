@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/common/package-root.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
 import { runScenario } from '../../src/load/run.js';
 import { ScenarioFileSchema } from '../../src/load/scenario.js';
 import type { Tick } from '../../src/metrics/heartbeat.js';
-import { packageRoot } from '../../src/paths/package-root.js';
 import { loadEnvironmentFile } from '../../src/stack/environment.js';
 import { NativeProvider } from '../../src/stack/native/provider.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/paths/package-root.js';
+import { packageRoot } from '../../src/common/package-root.js';
 import type { FaultVerdict, Summary } from '../../src/report/summary-schema.js';
 import type { IntervalLine } from '../../src/report/timeseries.js';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { packageRoot } from '../../src/paths/package-root.js';
+import { packageRoot } from '../../src/common/package-root.js';
 import { type ContainerPlan, startWaves } from '../../src/stack/containers/container-plan.js';
 import { allocateHostPorts } from '../../src/stack/containers/host-ports.js';
 import { REPLICATION_INIT_SCRIPT } from '../../src/stack/containers/postgres.js';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { packageRoot } from '../../src/paths/package-root.js';
+import { packageRoot } from '../../src/common/package-root.js';
 import { afterStartSteps } from '../../src/stack/containers/after-start.js';
 import { PlannedContainer, toWaitStrategy } from '../../src/stack/containers/container-builder.js';
 import { type ContainerPlan, startWaves } from '../../src/stack/containers/container-plan.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { UsageError } from '../../common/exit-codes.js';
 import { parseDuration } from '../../config/duration.js';
 import { runScenario } from '../../load/run.js';
 import { loadScenarioFile } from '../../load/scenario.js';
@@ -13,7 +14,6 @@ import { providerFor } from '../../stack/providers.js';
 import type { StackDocument } from '../../stack/stack-document.js';
 import { DEFAULT_STATE_DIR, readState, resolveAdminPassword } from '../../stack/state.js';
 import { defaultEnvironmentFile } from '../defaults.js';
-import { UsageError } from '../exit-codes.js';
 import { interruptOnSignals } from '../interrupt.js';
 import { colour, progressLine } from '../output.js';
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/exit-codes.js';
+import { UsageError } from '../../common/exit-codes.js';
 import { formatDuration } from '../../config/duration.js';
 import { loadFaultPlan } from '../../faults/plan.js';
 import type { FaultPlan } from '../../faults/types.js';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRoot } from '../../common/package-root.js';
 import { parseDuration } from '../../config/duration.js';
 import { DEFAULT_RATES } from '../../load/behaviours/user-pace.js';
 import { loadScenarioFile, type ScenarioFile } from '../../load/scenario.js';
@@ -7,7 +8,6 @@ import { ActionMix } from '../../mattermost/actions/action-mix.js';
 import type { UserActionName } from '../../mattermost/actions/catalogue.js';
 import { REPLY_SHARE } from '../../mattermost/actions/create-post.js';
 import { WORDS } from '../../mattermost/message-text.js';
-import { packageRoot } from '../../paths/package-root.js';
 import { resolveShape } from '../../seed/shape.js';
 import { type Environment, loadEnvironmentFile } from '../../stack/environment.js';
 import { OutputDirectory, yamlDocuments } from '../write-output.js';

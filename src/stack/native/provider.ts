@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UserProfile } from '@mattermost/types/users';
+import { LOOPBACK } from '../../common/loopback.js';
 import { parseDuration } from '../../config/duration.js';
 import { ToxiproxyClient } from '../../faults/toxiproxy-client.js';
 import { newClient } from '../../mattermost/official-client.js';
@@ -16,7 +17,7 @@ import type { StackComponent, StackDocument, StackProxy } from '../stack-documen
 import { DoubleAppNode } from './double-node.js';
 import { NginxLoadBalancer } from './nginx.js';
 import { VersityGateway } from './object-store.js';
-import { freePort, LOOPBACK } from './ports.js';
+import { freePort } from './ports.js';
 import { PostgresCluster } from './postgres.js';
 import { type CallsTier, describeCallsTier, startCallsTier } from './rtcd-tier.js';
 import { ToxiproxyServer } from './toxiproxy.js';
