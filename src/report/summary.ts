@@ -6,6 +6,7 @@ import { packageRoot } from '../common/package-root.js';
 import { METRIC } from '../metrics/api.js';
 import type { HarnessReport } from '../metrics/harness-monitor.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
+import type { Summary, Verdict } from '../summary/summary-schema.js';
 import type { TargetCheckResult, TargetSet } from '../verdict/targets.js';
 import { targetReport } from '../verdict/targets.js';
 import {
@@ -14,7 +15,6 @@ import {
   type ThresholdResult,
   thresholdSelectors,
 } from '../verdict/thresholds.js';
-import type { Summary, Verdict } from './summary-schema.js';
 
 // Builds summary.json from the run's registry, thresholds and harness report, and decides the
 // verdict. The rule: invalid if the harness saturated (the run says so rather than blaming the

@@ -11,7 +11,7 @@ import { packageRoot } from '../../src/common/package-root.js';
 import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
 import { newClient } from '../../src/mattermost/official-client.js';
 import { probeContainerRuntime } from '../../src/stack/containers/runtime-probe.js';
-import { loadEnvironmentFile } from '../../src/stack/environment.js';
+import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { StackDocumentSchema } from '../../src/stack/stack-document.js';
 
 // Real Mattermost in containers: runs only where a Docker-compatible runtime answers (and can pull

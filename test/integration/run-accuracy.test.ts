@@ -6,7 +6,7 @@ import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
 import { runScenario } from '../../src/load/run.js';
 import { ScenarioFileSchema } from '../../src/load/scenario.js';
 import type { Tick } from '../../src/metrics/heartbeat.js';
-import { loadEnvironmentFile } from '../../src/stack/environment.js';
+import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { NativeProvider } from '../../src/stack/native/provider.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
 import type { RunningStack } from '../../src/stack/provider.js';

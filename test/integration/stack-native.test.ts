@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/common/package-root.js';
 import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
-import { loadEnvironmentFile } from '../../src/stack/environment.js';
+import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { isPidAlive, processesWithCwd } from '../../src/stack/native/procfs.js';
 import { NativeProvider } from '../../src/stack/native/provider.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';

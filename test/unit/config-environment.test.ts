@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/common/config-error.js';
 import { packageRoot } from '../../src/common/package-root.js';
-import { loadEnvironmentFile, parseEnvironmentText } from '../../src/stack/environment.js';
+import { loadEnvironmentFile, parseEnvironmentText } from '../../src/stack/environment-file.js';
 
 const FILE = 'environments/test.yaml';
 

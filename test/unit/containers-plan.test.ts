@@ -11,7 +11,8 @@ import {
   describeStack,
   planContainersStack,
 } from '../../src/stack/containers/stack-plan.js';
-import { type ContainersEnvironment, loadEnvironmentFile } from '../../src/stack/environment.js';
+import type { ContainersEnvironment } from '../../src/stack/environment.js';
+import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { StackDocumentSchema } from '../../src/stack/stack-document.js';
 
 // The containers provider is checked on the container specifications it produces: no container

@@ -11,7 +11,8 @@ import { allocateHostPorts } from '../../src/stack/containers/host-ports.js';
 import { probeContainerRuntime } from '../../src/stack/containers/runtime-probe.js';
 import { generateSecrets, redact, redactError, secretValues } from '../../src/stack/containers/secrets.js';
 import { type ContainersStackPlan, planContainersStack } from '../../src/stack/containers/stack-plan.js';
-import { type ContainersEnvironment, loadEnvironmentFile } from '../../src/stack/environment.js';
+import type { ContainersEnvironment } from '../../src/stack/environment.js';
+import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 
 // The runtime layer's pure parts: the plan → Testcontainers builder mapping (read back from the
 // builder's own fields), the runtime probe, host ports and secret redaction.

@@ -4,7 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/common/config-error.js';
 import { packageRoot } from '../../src/common/package-root.js';
 import { type LoadFaultPlanOptions, loadFaultPlan, parseFaultPlanText } from '../../src/faults/plan.js';
-import { type Environment, parseEnvironmentText } from '../../src/stack/environment.js';
+import type { Environment } from '../../src/stack/environment.js';
+import { parseEnvironmentText } from '../../src/stack/environment-file.js';
 
 const FILE = 'chaos/test.yaml';
 const lines = (...rows: string[]) => `${rows.join('\n')}\n`;

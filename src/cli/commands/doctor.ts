@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ExitCode } from '../../common/exit-codes.js';
-import { loadEnvironmentFile } from '../../stack/environment.js';
+import { loadEnvironmentFile } from '../../stack/environment-file.js';
 import { checkNativeBinaries, INSTALL_HINTS } from '../../stack/native/binaries.js';
 import { doubleEntryPoint } from '../../stack/native/double-node.js';
 import { defaultEnvironmentFile } from '../defaults.js';

@@ -7,7 +7,7 @@ import { runScenario } from '../../load/run.js';
 import { loadScenarioFile } from '../../load/scenario.js';
 import { parseListenAddress } from '../../metrics/prometheus.js';
 import { verdictLine } from '../../report/summary.js';
-import { loadEnvironmentFile } from '../../stack/environment.js';
+import { loadEnvironmentFile } from '../../stack/environment-file.js';
 import { createRunDir } from '../../stack/native/run-dir.js';
 import type { RunningStack } from '../../stack/provider.js';
 import { providerFor } from '../../stack/providers.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../common/exit-codes.js';
-import { loadEnvironmentFile } from '../../stack/environment.js';
+import { loadEnvironmentFile } from '../../stack/environment-file.js';
 import { checkDetached, stopDetached } from '../../stack/native/detached.js';
 import { killAllManagedProcesses } from '../../stack/native/process-registry.js';
 import { isPidAlive } from '../../stack/native/procfs.js';
