@@ -6,7 +6,6 @@ import { ExitCleanup } from '../../src/faults/exit-cleanup.js';
 import { parseFaultPlanText } from '../../src/faults/plan.js';
 import { FaultScheduler } from '../../src/faults/scheduler.js';
 import { catalogFromStack } from '../../src/faults/targets.js';
-import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
 import type { FaultPlan } from '../../src/faults/types.js';
 import type { Environment } from '../../src/stack/environment.js';
 import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
@@ -14,6 +13,7 @@ import { isPidAlive, processesWithCwd, processState } from '../../src/stack/nati
 import { NativeProvider } from '../../src/stack/native/provider.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
 import type { RunningStack } from '../../src/stack/provider.js';
+import { ToxiproxyClient } from '../../src/stack/toxiproxy-client.js';
 
 // A fault is always removed: when the run is interrupted mid-fault (the drill aborts the
 // scheduler), and — the last resort — when the process exits with faults in force.

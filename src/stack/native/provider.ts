@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { UserProfile } from '@mattermost/types/users';
 import { LOOPBACK } from '../../common/loopback.js';
 import { parseDuration } from '../../config/duration.js';
-import { ToxiproxyClient } from '../../faults/toxiproxy-client.js';
 import { newClient } from '../../mattermost/official-client.js';
 import type { Environment, LinkName, NativeEnvironment } from '../environment.js';
 import {
@@ -14,6 +13,7 @@ import {
   type UpOptions,
 } from '../provider.js';
 import type { StackComponent, StackDocument, StackProxy } from '../stack-document.js';
+import { ToxiproxyClient } from '../toxiproxy-client.js';
 import { DoubleAppNode } from './double-node.js';
 import { NginxLoadBalancer } from './nginx.js';
 import { VersityGateway } from './object-store.js';

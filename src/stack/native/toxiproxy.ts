@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOOPBACK } from '../../common/loopback.js';
-import { ToxiproxyClient } from '../../faults/toxiproxy-client.js';
+import { ToxiproxyClient } from '../toxiproxy-client.js';
 import { findToxiproxyServer } from './binaries.js';
 import { assertPortFree, freePort } from './ports.js';
 import { ManagedProcess } from './process.js';
