@@ -89,7 +89,7 @@ export function catalogFromStack(
  * A link name means every proxy on that link (`lb-app`: one per app node); a proxy name means
  * that proxy; a component name that component. Undefined when the catalog has none of these.
  */
-export function resolveTarget(target: string, catalog: TargetCatalog): ResolvedTarget | undefined {
+export function resolveFaultTarget(target: string, catalog: TargetCatalog): ResolvedTarget | undefined {
   if ((LINKS as readonly string[]).includes(target)) {
     const link = target as LinkName;
     const proxies = catalog.proxies.filter((p) => p.link === link).map((p) => p.name);
@@ -102,7 +102,7 @@ export function resolveTarget(target: string, catalog: TargetCatalog): ResolvedT
   return undefined;
 }
 
-/** Every name resolveTarget() accepts, links first (for messages and suggestions). */
+/** Every name resolveFaultTarget() accepts, links first (for messages and suggestions). */
 export function targetNames(catalog: TargetCatalog): string[] {
   const links = LINKS.filter((l) => catalog.proxies.some((p) => p.link === l));
   const proxies = catalog.proxies.map((p) => p.name).filter((n) => !(links as readonly string[]).includes(n));

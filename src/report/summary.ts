@@ -7,8 +7,8 @@ import { METRIC } from '../metrics/api.js';
 import type { HarnessReport } from '../metrics/harness-monitor.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import type { Summary, Verdict } from '../summary/summary-schema.js';
-import type { TargetCheckResult, TargetSet } from '../verdict/targets.js';
-import { targetReport } from '../verdict/targets.js';
+import type { TargetCheckResult, TargetSet } from '../verdict/target-sets.js';
+import { targetReport } from '../verdict/target-sets.js';
 import {
   evaluateThresholds,
   type Threshold,

@@ -16,7 +16,7 @@ import {
   verdictLine,
   writeSummary,
 } from '../../src/report/summary.js';
-import { targetSet, targetThresholds } from '../../src/verdict/targets.js';
+import { targetSet, targetThresholds } from '../../src/verdict/target-sets.js';
 import { parseThresholds } from '../../src/verdict/thresholds.js';
 
 const calm: HarnessReport = {

@@ -7,7 +7,7 @@ import {
   targetReport,
   targetSet,
   targetThresholds,
-} from '../../src/verdict/targets.js';
+} from '../../src/verdict/target-sets.js';
 import { evaluateThresholds } from '../../src/verdict/thresholds.js';
 
 describe('target sets', () => {
