@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ExitCode } from '../common/exit-codes.js';
-import { packageRoot } from '../common/package-root.js';
+import { mmdrillVersion } from '../common/package-root.js';
 import { METRIC } from '../metrics/api.js';
 import type { HarnessReport } from '../metrics/harness-monitor.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
@@ -74,7 +72,7 @@ export function buildSummary(input: SummaryInput): Summary {
     summary.targets = targetReport(input.targets.set, thresholds, input.targets.serverResults);
   if (input.faults !== undefined) summary.faults = input.faults;
   if (input.drill !== undefined) summary.drill = input.drill;
-  summary.versions = { mmdrill: packageVersion(), node: process.versions.node };
+  summary.versions = { mmdrill: mmdrillVersion(), node: process.versions.node };
   if (input.audits !== undefined) summary.audits = input.audits;
   if (input.capacity !== undefined) summary.capacity = input.capacity;
   return summary;
@@ -164,13 +162,4 @@ export function redactArgv(argv: readonly string[]): string[] {
     }
   }
   return out;
-}
-
-let cachedVersion: string | undefined;
-
-function packageVersion(): string {
-  cachedVersion ??= (
-    JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }
-  ).version;
-  return cachedVersion;
 }
