@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { CHAOS_MESH_MAPPINGS } from '../../src/export/chaos-mesh/fault-mapping.js';
-import { k6Scenario } from '../../src/export/k6/k6-options.js';
-import { FAULT_KIND_NAMES, FAULT_KINDS } from '../../src/faults/kinds/index.js';
-import { ExecutorOptions } from '../../src/load/executor-schema.js';
-import { maxVusOf, scenarioLengthMs } from '../../src/load/executors/create-executor.js';
-import { EXECUTOR_TYPES, EXECUTORS } from '../../src/load/executors/registry.js';
-import type { ScenarioEntry } from '../../src/load/scenario.js';
+import { CHAOS_MESH_MAPPINGS } from '../../../src/export/chaos-mesh/fault-mapping.js';
+import { k6Scenario } from '../../../src/export/k6/k6-options.js';
+import { FAULT_KIND_NAMES, FAULT_KINDS } from '../../../src/faults/kinds/index.js';
+import { ExecutorOptions } from '../../../src/load/executor-schema.js';
+import { maxVusOf, scenarioLengthMs } from '../../../src/load/executors/create-executor.js';
+import { EXECUTOR_TYPES, EXECUTORS } from '../../../src/load/executors/registry.js';
+import type { ScenarioEntry } from '../../../src/load/scenario.js';
 
 // The registries behind "one definition per executor / per fault kind": every name is the
 // definition's own, the scenario schema has one variant per executor, and each executor
