@@ -1,9 +1,8 @@
 import type { Channel, ChannelMembership } from '@mattermost/types/channels';
 import type { Team } from '@mattermost/types/teams';
 import type { UserProfile } from '@mattermost/types/users';
-import type { SeededUser } from '../seed/credentials.js';
 import { featuresOf } from './client-store.js';
-import type { SimulatedUser } from './simulated-user.js';
+import type { SimulatedUser, UserAccount } from './simulated-user.js';
 
 // Login and first load, in the web app's order (facts from mattermost/mattermost, as summarised in
 // the project's client-traffic reference, section 1.3):
@@ -22,7 +21,7 @@ import type { SimulatedUser } from './simulated-user.js';
 const MEMBER_PAGE = 200;
 const MAX_MEMBER_PAGES = 3;
 
-export async function firstLoad(user: SimulatedUser, account: SeededUser): Promise<void> {
+export async function firstLoad(user: SimulatedUser, account: UserAccount): Promise<void> {
   const client = user.client;
   const profile = await client.login(account.username, account.password);
   user.loggedIn(client.getToken(), { id: profile.id, username: profile.username });

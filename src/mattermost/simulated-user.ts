@@ -1,21 +1,20 @@
 import type { WebSocketMessage } from '@mattermost/client/lib/websocket_message.js';
 import type { Post, PostList } from '@mattermost/types/posts';
-import type { Random } from '../load/behaviours/seeded-random.js';
+import type { Random } from '../common/seeded-random.js';
 import { METRIC, type Metrics } from '../metrics/api.js';
-import type { SeededUser } from '../seed/credentials.js';
 import { ClientStore } from './client-store.js';
 import type { DeliveryPath, DeliveryTracker } from './delivery.js';
-import { firstLoad } from './first-load.js';
 import { clientError, currentSignal, inScope, instrumentClient } from './http.js';
 import { type Client4, newClient } from './official-client.js';
-import { resync } from './resync.js';
 import { type Arrival, type OpenSocketCount, WsSession } from './ws-session.js';
 
 // One simulated Mattermost user: its REST client, its WebSocket session, and the little state a
 // web client keeps (teams, channels, the channel on screen, posts it has seen) that the actions
 // draw on. Posts it creates and posts it receives are reported to the delivery tracker.
 // Whenever its WebSocket comes back after a loss it does what the web app does: the reconnect
-// requests (resync.ts); when the server lost its events (a new hello) it also reloads.
+// requests (resync.ts); when the server lost its events (a new hello) it also reloads. The login
+// and resync request sequences come in through `ClientRoutines` (first-load.ts, resync.ts use this
+// class, so importing them here would make a cycle).
 
 export interface ChannelRef {
   id: string;
@@ -39,11 +38,16 @@ export interface DirectoryUser {
   username: string;
 }
 
+/** An account a simulated user logs in with (the seed creates them and keeps the passwords). */
+export interface UserAccount extends DirectoryUser {
+  password: string;
+}
+
 export interface SimulatedUserOptions {
   vu: number;
   baseUrl: string;
   /** Absent for users that never log in (an action loop of `ping`). */
-  account?: SeededUser;
+  account?: UserAccount;
   metrics: Metrics;
   delivery: DeliveryTracker;
   rng: Random;
@@ -58,6 +62,14 @@ export interface SimulatedUserOptions {
   keepClient?: boolean;
   /** Every post the server acknowledged (201), for the loss audit. */
   onAcknowledged?: (postId: string) => void;
+  /** How the user logs in and resyncs. */
+  routines: ClientRoutines;
+}
+
+/** The request sequences of a login and of a reconnect (first-load.ts, resync.ts). */
+export interface ClientRoutines {
+  firstLoad(user: SimulatedUser, account: UserAccount): Promise<void>;
+  resync(user: SimulatedUser, reload: boolean): Promise<void>;
 }
 
 /** An answer of `call`: status, headers and the parsed body. */
@@ -131,7 +143,7 @@ export class SimulatedUser {
   async start(signal: AbortSignal): Promise<void> {
     const { account, delivery } = this.options;
     if (!account) throw new Error(`VU ${this.vu} has no account to log in with`);
-    await inScope({ action: 'login', signal }, () => firstLoad(this, account));
+    await inScope({ action: 'login', signal }, () => this.options.routines.firstLoad(this, account));
     this.currentChannel = this.rng.pick(this.teamChannels())?.id ?? '';
     this.session = new WsSession(
       {
@@ -345,7 +357,7 @@ export class SimulatedUser {
   /** The web app's reconnect handler (and, on a reload, its `restart`), as its own burst. */
   private async afterReconnect(action: 'reconnect' | 'resync', reload = false): Promise<void> {
     try {
-      await inScope({ action }, () => resync(this, reload));
+      await inScope({ action }, () => this.options.routines.resync(this, reload));
     } catch {
       // A failed request is recorded by the client; the next reconnect or action tries again.
     } finally {

@@ -1,7 +1,7 @@
 import { METRIC } from '../metrics/api.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
+import type { Summary } from '../summary/summary-schema.js';
 import { decimal, integer } from './format.js';
-import type { Summary } from './summary-schema.js';
 import { cell, type Table } from './table-model.js';
 
 // Requests per user-hour by endpoint: what one simulated user costs the server, endpoint by

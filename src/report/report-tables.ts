@@ -1,12 +1,12 @@
+import type { Summary } from '../summary/summary-schema.js';
 import { callsAudioTable, callsTable } from './calls-tables.js';
 import { capacityCriteriaTable, capacityTable } from './capacity-tables.js';
 import { endpointRatesTable } from './endpoint-rates.js';
 import { actionTable, endpointTable, targetTable, thresholdTable } from './metric-tables.js';
 import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
 import { runInfoTable } from './run-info.js';
-import type { Summary } from './summary-schema.js';
 import type { Table } from './table-model.js';
-import type { FaultWindow } from './timeline.js';
+import type { TimelineFault } from './timeline.js';
 
 /**
  * The tables of a report, in reading order (verdict-bearing ones first); undefined where the run
@@ -14,7 +14,7 @@ import type { FaultWindow } from './timeline.js';
  */
 export function reportTables(
   summary: Summary,
-  faults: readonly FaultWindow[],
+  faults: readonly TimelineFault[],
   runId: string,
   { endpoints }: { endpoints: boolean },
 ): (Table | undefined)[] {

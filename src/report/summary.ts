@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../common/exit-codes.js';
+import { mmdrillVersion } from '../common/package-root.js';
 import { METRIC } from '../metrics/api.js';
 import type { HarnessReport } from '../metrics/harness-monitor.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
-import { packageRoot } from '../paths/package-root.js';
-import type { TargetCheckResult, TargetSet } from '../verdict/targets.js';
-import { targetReport } from '../verdict/targets.js';
+import type { Summary, Verdict } from '../summary/summary-schema.js';
+import type { TargetCheckResult, TargetSet } from '../verdict/target-sets.js';
+import { targetReport } from '../verdict/target-sets.js';
 import {
   evaluateThresholds,
   type Threshold,
@@ -15,7 +14,6 @@ import {
   thresholdSelectors,
 } from '../verdict/thresholds.js';
 import { endpointRates } from './endpoint-rates.js';
-import type { Summary, Verdict } from './summary-schema.js';
 
 // Builds summary.json from the run's registry, thresholds and harness report, and decides the
 // verdict. The rule: invalid if the harness saturated (the run says so rather than blaming the
@@ -75,7 +73,7 @@ export function buildSummary(input: SummaryInput): Summary {
     summary.targets = targetReport(input.targets.set, thresholds, input.targets.serverResults);
   if (input.faults !== undefined) summary.faults = input.faults;
   if (input.drill !== undefined) summary.drill = input.drill;
-  summary.versions = { mmdrill: packageVersion(), node: process.versions.node };
+  summary.versions = { mmdrill: mmdrillVersion(), node: process.versions.node };
   if (input.audits !== undefined) summary.audits = input.audits;
   if (input.capacity !== undefined) summary.capacity = input.capacity;
   const rates = endpointRates(registry);
@@ -167,13 +165,4 @@ export function redactArgv(argv: readonly string[]): string[] {
     }
   }
   return out;
-}
-
-let cachedVersion: string | undefined;
-
-function packageVersion(): string {
-  cachedVersion ??= (
-    JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }
-  ).version;
-  return cachedVersion;
 }

@@ -1,14 +1,16 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { seededRandom } from '../../common/seeded-random.js';
 import type { Action } from '../../mattermost/actions/action.js';
 import { type DeliverySummary, DeliveryTracker } from '../../mattermost/delivery.js';
+import { firstLoad } from '../../mattermost/first-load.js';
 import { inScope } from '../../mattermost/http.js';
 import { quietWebSocketClientLogs } from '../../mattermost/official-client.js';
+import { resync } from '../../mattermost/resync.js';
 import { type DirectoryUser, SimulatedUser } from '../../mattermost/simulated-user.js';
 import { OpenSocketCount } from '../../mattermost/ws-session.js';
 import { type Counter, METRIC, type Metrics, type Trend } from '../../metrics/api.js';
 import type { SeedCredentials } from '../../seed/credentials.js';
-import { seededRandom } from './seeded-random.js';
 
 // The simulated users of one behaviour (user model or action loop): who VU n is, creating and
 // closing them, running one action with its metrics, and the delivery tracker they share.
@@ -70,6 +72,7 @@ export class SimulatedUsers {
     if (login && !account)
       throw new Error('these actions need logged-in users: run `mmdrill seed` and pass its credentials');
     const user = new SimulatedUser({
+      routines: { firstLoad, resync },
       vu,
       baseUrl: urls[vu % urls.length]!,
       account,

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { type Random, seededRandom } from '../../common/seeded-random.js';
 import { ActionMix } from '../../mattermost/actions/action-mix.js';
 import { type MixName, USER_ACTIONS, type UserActionName } from '../../mattermost/actions/catalogue.js';
 import { getStatuses } from '../../mattermost/actions/get-statuses.js';
@@ -8,7 +9,6 @@ import type { DeliverySummary, DeliveryTracker } from '../../mattermost/delivery
 import type { SimulatedUser } from '../../mattermost/simulated-user.js';
 import { METRIC } from '../../metrics/api.js';
 import type { Behaviour, Iteration } from '../types.js';
-import { type Random, seededRandom } from './seeded-random.js';
 import { SimulatedUsers, type SimulatedUsersOptions } from './simulated-users.js';
 import {
   DEFAULT_IDLE,

@@ -1,3 +1,5 @@
+import type { IceServer } from '@roamhq/wrtc';
+import { forEachBounded } from '../../common/bounded-parallel.js';
 import { parseDuration } from '../../config/duration.js';
 import { CallParticipant } from '../../mattermost/calls/call-participant.js';
 import {
@@ -8,9 +10,7 @@ import {
   logout,
 } from '../../mattermost/calls/calls-rest.js';
 import { FrameClock } from '../../mattermost/calls/frame-clock.js';
-import type { IceServer } from '../../mattermost/calls/wrtc.js';
 import { METRIC, type Metrics } from '../../metrics/api.js';
-import { forEachBounded } from '../../seed/bounded-parallel.js';
 import type { SeedCredentials } from '../../seed/credentials.js';
 import { type CallsSection, callsLengthMs } from './calls-schema.js';
 import { callLabel, type PlannedParticipant, participantLabel, planParticipants } from './join-schedule.js';

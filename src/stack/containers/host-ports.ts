@@ -1,6 +1,6 @@
-import type { ContainersEnvironment } from '../environment.js';
+import { LOOPBACK } from '../../common/loopback.js';
+import { type ContainersEnvironment, proxiedLinks } from '../environment.js';
 import { freePort } from '../native/ports.js';
-import { proxiedLinks } from './topology.js';
 
 /**
  * Host ports on 127.0.0.1, chosen before any container starts: Mattermost's SiteURL names the
@@ -41,9 +41,9 @@ export async function allocateHostPorts(
         return port;
       }
     }
-    throw new Error('could not find enough distinct free ports on 127.0.0.1');
+    throw new Error(`could not find enough distinct free ports on ${LOOPBACK}`);
   };
-  const links = proxiedLinks(env);
+  const links = new Set(proxiedLinks(env));
   const users = await pick(env.ports.lb);
   const ports: HostPorts = {
     users,

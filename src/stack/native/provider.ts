@@ -1,10 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UserProfile } from '@mattermost/types/users';
+import { LOOPBACK } from '../../common/loopback.js';
 import { parseDuration } from '../../config/duration.js';
-import { ToxiproxyClient } from '../../faults/toxiproxy-client.js';
 import { newClient } from '../../mattermost/official-client.js';
-import type { Environment, LinkName, NativeEnvironment } from '../environment.js';
+import { type Environment, type LinkName, type NativeEnvironment, proxiedLinks } from '../environment.js';
 import {
   type ControllableComponent,
   type RunningStack,
@@ -13,10 +13,11 @@ import {
   type UpOptions,
 } from '../provider.js';
 import type { StackComponent, StackDocument, StackProxy } from '../stack-document.js';
+import { ToxiproxyClient } from '../toxiproxy-client.js';
 import { DoubleAppNode } from './double-node.js';
 import { NginxLoadBalancer } from './nginx.js';
 import { VersityGateway } from './object-store.js';
-import { freePort, LOOPBACK } from './ports.js';
+import { freePort } from './ports.js';
 import { PostgresCluster } from './postgres.js';
 import { type CallsTier, describeCallsTier, startCallsTier } from './rtcd-tier.js';
 import { ToxiproxyServer } from './toxiproxy.js';
@@ -87,8 +88,8 @@ export class NativeProvider implements StackProvider {
     track: <T extends Stoppable>(part: T) => T,
   ): Promise<RunningStack> {
     const dir = options.runDir;
-    const proxied = (link: LinkName) =>
-      env.proxies === 'all' ? link !== 'app-db-replica' || env.database.replica : env.proxies.includes(link);
+    const links = proxiedLinks(env);
+    const proxied = (link: LinkName) => links.includes(link);
     const anyProxy = env.proxies === 'all' || env.proxies.length > 0;
 
     const primary = track(

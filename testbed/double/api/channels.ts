@@ -5,7 +5,7 @@ import { AppError, forbidden, invalidBodyParam } from '../http/errors.js';
 import type { ApiRouter } from '../http/router.js';
 import { isValidId } from '../model/ids.js';
 import type { Session } from '../model/types.js';
-import { broadcastTo, type Services } from '../services.js';
+import type { Services } from '../services.js';
 import {
   CHANNEL_COLUMNS,
   type ChannelRow,
@@ -18,6 +18,7 @@ import {
 } from '../store/channels.js';
 import { canManageTeam, canViewTeam, requireTeam, requireTeamByName } from '../store/teams.js';
 import { isSystemAdmin, USER_COLUMNS, type UserRow } from '../store/users.js';
+import { broadcastTo } from '../ws/broadcast.js';
 import { channelNameParam, idParam, isValidChannelName, teamNameParam, userIdParam } from './params.js';
 
 const DISPLAY_NAME_MAX_RUNES = 64;
@@ -37,7 +38,7 @@ export async function canReadChannel(s: Services, session: Session, channel: Cha
 }
 
 /** The channel from `:channel_id`, or 400 (malformed id), 404 (unknown) or 403 (not readable). */
-export async function readableChannel(ctx: RequestContext, s: Services): Promise<ChannelRow> {
+export async function readableChannelParam(ctx: RequestContext, s: Services): Promise<ChannelRow> {
   const channel = await requireChannel(s.db, idParam(ctx, 'channel_id'));
   if (!(await canReadChannel(s, ctx.me, channel))) throw forbidden(`channel_id=${channel.id}`);
   return channel;
@@ -161,7 +162,7 @@ export function registerChannelRoutes(api: ApiRouter): void {
   });
 
   api.get('/api/v4/channels/:channel_id', 'getChannel', async (ctx, s) =>
-    ok(toChannel(await readableChannel(ctx, s))),
+    ok(toChannel(await readableChannelParam(ctx, s))),
   );
 
   api.get('/api/v4/teams/:team_id/channels/name/:channel_name', 'getChannelByName', async (ctx, s) => {
@@ -240,7 +241,7 @@ export function registerChannelRoutes(api: ApiRouter): void {
   });
 
   api.get('/api/v4/channels/:channel_id/stats', 'getChannelStats', async (ctx, s) => {
-    const channel = await readableChannel(ctx, s);
+    const channel = await readableChannelParam(ctx, s);
     const excludeFiles = ctx.query.get('exclude_files_count') === 'true';
     const { rows } = await s.db.read<{ members: number; pinned: number; files: number }>(
       'ChannelStore.GetMemberCount',
