@@ -1,8 +1,9 @@
 import { ok, type RequestContext, statusOk } from '../http/context.js';
 import { AppError, forbidden, invalidBodyParam } from '../http/errors.js';
 import type { ApiRouter } from '../http/router.js';
-import { broadcastTo, type Services } from '../services.js';
+import type { Services } from '../services.js';
 import { isSystemAdmin } from '../store/users.js';
+import { broadcastTo } from '../ws/broadcast.js';
 import { userIdParam } from './params.js';
 import { readablePost } from './post-access.js';
 
