@@ -162,6 +162,16 @@ describe('HTTP semantics', () => {
     expect((await call(alice, 'GET', '/api/v4/users?sort=bogus')).status).toBe(400);
   });
 
+  it('returns only users updated after ?since from POST /users/ids', async () => {
+    const all = await call(alice, 'POST', '/api/v4/users/ids?since=0', [bob.user.id, carol.user.id]);
+    expect(all.json).toHaveLength(2);
+    const none = await call(alice, 'POST', `/api/v4/users/ids?since=${Date.now()}`, [
+      bob.user.id,
+      carol.user.id,
+    ]);
+    expect(none.json).toEqual([]);
+  });
+
   it('answers 304 to If-None-Match equal to last_picture_update and a PNG otherwise', async () => {
     const cached = await call(alice, 'GET', `/api/v4/users/${bob.user.id}/image`, undefined, {
       'If-None-Match': '0',
