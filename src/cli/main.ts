@@ -9,7 +9,7 @@ import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerStackCommands } from './commands/stack.js';
-import { ExitCode, UsageError } from './exit-codes.js';
+import { ExitCode, PreparationFailure, UsageError } from './exit-codes.js';
 
 const program = new Command('mmdrill')
   .description('Load and resilience drills for self-hosted Mattermost')
@@ -36,6 +36,9 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  } else if (err instanceof PreparationFailure) {
+    process.stderr.write(`mmdrill: ${err.message}\nverdict: PREPARATION FAILED (exit ${err.exitCode}): the server refused what the run needs before its load\n`);
+    process.exitCode = err.exitCode;
   } else if (err instanceof UsageError) {
     process.stderr.write(`mmdrill: ${err.message}\n`);
     process.exitCode = ExitCode.usage;

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { combinedSummary, type DeliverySummary, type MissedDelivery } from '../mattermost/delivery.js';
+import { describeFailure } from '../mattermost/request-failure.js';
 import { HarnessMonitor } from '../metrics/harness-monitor.js';
 import { Heartbeat, type TickListener } from '../metrics/heartbeat.js';
 import { type ListenAddress, startPrometheusEndpoint } from '../metrics/prometheus.js';
@@ -108,7 +109,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
         if (reported) return;
         reported = true;
         log(
-          `scenario ${name}: first failed iteration: ${firstLine(error)} (later failures are counted, not printed)`,
+          `scenario ${name}: first failed iteration: ${describeFailure(error)} (later failures are counted, not printed)`,
         );
       },
     });
@@ -225,9 +226,4 @@ function collectThresholds(scenario: ScenarioFile): Threshold[] {
     (t) => !stated.has(`${t.metric} ${t.expression}`),
   );
   return [...thresholds, ...fromTargets];
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0]!.slice(0, 200);
 }
