@@ -102,6 +102,8 @@ describe('mmdrill drill against a misbehaving server', () => {
     expect(r.summary.verdict).toBe('fail');
     expect(r.summary.reason).toContain(`acknowledged post(s) lost (first: ${audits.lostPostIds[0]}`);
     expect(r.stderr).toMatch(/✗ audits: [1-9]\d* of \d+ acknowledged posts lost/);
+    // The logins before the load are reported as the preparation, apart from the charts.
+    expect(r.summary.preparation?.requests).toBeGreaterThan(0);
   }, 150_000);
 
   it('NGINX with no app node to answer: the first-failure line gives status, component and endpoint', async () => {
