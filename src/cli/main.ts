@@ -37,7 +37,9 @@ try {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   } else if (err instanceof PreparationFailure) {
-    process.stderr.write(`mmdrill: ${err.message}\nverdict: PREPARATION FAILED (exit ${err.exitCode}): the server refused what the run needs before its load\n`);
+    process.stderr.write(
+      `mmdrill: ${err.message}\nverdict: PREPARATION FAILED (exit ${err.exitCode}): the server refused what the run needs before its load\n`,
+    );
     process.exitCode = err.exitCode;
   } else if (err instanceof UsageError) {
     process.stderr.write(`mmdrill: ${err.message}\n`);
