@@ -101,6 +101,9 @@ export function instrumentClient<C extends Client4>(client: C, options: Instrume
       return answer;
     } catch (err) {
       if (timedOut) throw new RequestTimeoutError(method, name, timeoutMs);
+      // fetch's network errors (refused, reset, unknown host): said with the request they failed.
+      if (err instanceof TypeError && err.message === 'fetch failed' && !outer?.aborted)
+        throw noAnswer(client, method, name, url, err);
       throw err;
     } finally {
       clearTimeout(timer);
@@ -116,6 +119,23 @@ export function instrumentClient<C extends Client4>(client: C, options: Instrume
     }
   };
   return client;
+}
+
+/** A request that got no answer at all: status 0, with the network error's cause as the message. */
+function noAnswer(
+  client: Client4,
+  method: string,
+  endpoint: string,
+  url: string,
+  err: TypeError,
+): RequestFailure {
+  const cause = err.cause instanceof Error ? err.cause.message : err.message;
+  const failure = new RequestFailure(client.getUrl(), method, endpoint, 0, 'no answer', undefined, {
+    message: cause,
+    url,
+  });
+  failure.cause = err;
+  return failure;
 }
 
 /** The error Client4 would throw, with the response's real status and who answered. */

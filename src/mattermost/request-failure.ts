@@ -8,7 +8,7 @@ import { ClientError } from './official-client.js';
 // of it on one line instead of the first line of an HTML page (`<html>`).
 
 /** Which component produced a failed answer. */
-export type AnsweringComponent = 'mattermost' | 'load balancer' | 'proxy' | 'unknown';
+export type AnsweringComponent = 'mattermost' | 'load balancer' | 'proxy' | 'unknown' | 'no answer';
 
 /** Client4's error (same class, same fields) with where it came from. */
 export class RequestFailure extends ClientError {
@@ -64,6 +64,7 @@ const COMPONENT_TEXT: Record<AnsweringComponent, string> = {
   'load balancer': 'the load balancer (not Mattermost: no app node answered it)',
   proxy: 'a proxy in front of Mattermost (an HTML error page, not an app error)',
   unknown: 'an unidentified component (neither an app error nor an HTML page)',
+  'no answer': 'nobody (no connection or no answer)',
 };
 
 /**
@@ -74,6 +75,8 @@ export function describeFailure(error: unknown): string {
   if (error instanceof RequestFailure) {
     const server = error.serverHeader === undefined ? '' : `, Server: ${error.serverHeader}`;
     const id = error.server_error_id ? ` [${error.server_error_id}]` : '';
+    if (error.answeredBy === 'no answer')
+      return `${error.method} ${error.endpoint}: no answer: ${error.message}`;
     return `${error.method} ${error.endpoint}: ${error.status} from ${COMPONENT_TEXT[error.answeredBy]}${server}: ${error.message}${id}`;
   }
   const text = error instanceof Error ? error.message : String(error);

@@ -39,10 +39,18 @@ export async function seedForRun(options: SeedForRunOptions): Promise<SeedCreden
       ...(options.signal && { signal: options.signal }),
     });
   } catch (err) {
-    if (options.signal?.aborted || !answeredOrUnreachable(err)) throw err;
-    throw new PreparationFailure(`seeding data set "${shape.name}" on ${stack.url}`, describeFailure(err));
+    if (options.signal?.aborted) throw err;
+    throw asPreparationFailure(err, `seeding data set "${shape.name}" on ${stack.url}`);
   }
   return requireCredentials(path);
+}
+
+/**
+ * A seeding error as the finding it is: a PreparationFailure (exit 3) when the server refused,
+ * failed or did not answer; anything else (mmdrill's own bugs, usage errors) unchanged.
+ */
+export function asPreparationFailure(err: unknown, step: string): unknown {
+  return answeredOrUnreachable(err) ? new PreparationFailure(step, describeFailure(err)) : err;
 }
 
 /**

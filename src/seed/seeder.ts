@@ -5,8 +5,8 @@ import type { Team } from '@mattermost/types/teams';
 import type { UserProfile } from '@mattermost/types/users';
 import { UsageError } from '../cli/exit-codes.js';
 import { seededRandom } from '../load/behaviours/seeded-random.js';
-import { messageText } from '../mattermost/message-text.js';
 import { instrumentClient } from '../mattermost/http.js';
+import { messageText } from '../mattermost/message-text.js';
 import { type Client4, newClient } from '../mattermost/official-client.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import { forEachBounded, withRetry } from './bounded-parallel.js';
@@ -145,7 +145,9 @@ export async function seed(options: SeedOptions): Promise<SeedReport> {
   const started = Date.now();
   const plan = planSeed(shape);
   const admin = seedClient(target.url);
-  await admin.login(target.admin.username, target.admin.password).catch((err: unknown) => {
+  await withRetry(() => admin.login(target.admin.username, target.admin.password)).catch((err: unknown) => {
+    // Wrong credentials are the user's to fix; any other failure is the server's (reported as such).
+    if ((err as { status_code?: number }).status_code !== 401) throw err;
     throw new UsageError(
       `admin "${target.admin.username}" cannot log in to ${target.url}: ${(err as Error).message}`,
     );
