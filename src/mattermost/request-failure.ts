@@ -73,7 +73,11 @@ const COMPONENT_TEXT: Record<AnsweringComponent, string> = {
  */
 export function describeFailure(error: unknown): string {
   if (error instanceof RequestFailure) {
-    const server = error.serverHeader === undefined ? '' : `, Server: ${error.serverHeader}`;
+    // A proxy's Server header on Mattermost's own answer would only confuse: shown for the others.
+    const server =
+      error.serverHeader === undefined || error.answeredBy === 'mattermost'
+        ? ''
+        : `, Server: ${error.serverHeader}`;
     const id = error.server_error_id ? ` [${error.server_error_id}]` : '';
     if (error.answeredBy === 'no answer')
       return `${error.method} ${error.endpoint}: no answer: ${error.message}`;
