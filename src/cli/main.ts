@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { ExitCode, PreparationFailure, UsageError } from '../common/exit-codes.js';
 import { registerCapacityCommand } from './commands/capacity.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerDoctorCommand } from './commands/doctor.js';
@@ -9,7 +10,6 @@ import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerStackCommands } from './commands/stack.js';
-import { ExitCode, PreparationFailure, UsageError } from './exit-codes.js';
 
 const program = new Command('mmdrill')
   .description('Load and resilience drills for self-hosted Mattermost')

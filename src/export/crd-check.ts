@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { UsageError } from '../cli/exit-codes.js';
+import { UsageError } from '../common/exit-codes.js';
 import { formatPath, pointerToPath } from '../config/config-path.js';
 
 // The manifests mmdrill writes are only useful if the cluster accepts them, and what a cluster

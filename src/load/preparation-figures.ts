@@ -1,6 +1,6 @@
 import { METRIC } from '../metrics/api.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
-import type { Summary } from '../report/summary-schema.js';
+import type { Summary } from '../summary/summary-schema.js';
 
 // Before the load starts every VU logs in and does the web app's first load — a burst of heavy
 // requests that counts in the whole-run metrics (the headline p99) but precedes the time series

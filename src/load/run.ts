@@ -8,12 +8,12 @@ import { type ListenAddress, startPrometheusEndpoint } from '../metrics/promethe
 import { MetricsRegistry } from '../metrics/registry.js';
 import { ProgressDisplay } from '../report/progress.js';
 import { buildSummary, exitCodeFor, type SummaryInput, writeSummary } from '../report/summary.js';
-import type { Summary } from '../report/summary-schema.js';
 import { TimeseriesWriter } from '../report/timeseries.js';
 import { writeReports } from '../report/write-reports.js';
 import { credentialsFile, requireCredentials, type SeedCredentials } from '../seed/credentials.js';
 import { seedForRun } from '../seed/seed-for-run.js';
 import type { StackDocument } from '../stack/stack-document.js';
+import type { Summary } from '../summary/summary-schema.js';
 import { targetSet, targetThresholds } from '../verdict/targets.js';
 import { parseThresholds, type Threshold } from '../verdict/thresholds.js';
 import { AbortOnFail } from '../verdict/thresholds-abort.js';

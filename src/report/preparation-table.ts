@@ -1,6 +1,6 @@
 import { METRIC } from '../metrics/api.js';
+import type { Summary } from '../summary/summary-schema.js';
 import { duration, integer, ms } from './format.js';
-import type { Summary } from './summary-schema.js';
 import { cell, type Table } from './table-model.js';
 
 // The headline p99 covers the whole run, the preparation before the load included (every VU's

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../common/exit-codes.js';
+import { packageRoot } from '../common/package-root.js';
 import { METRIC } from '../metrics/api.js';
 import type { HarnessReport } from '../metrics/harness-monitor.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
-import { packageRoot } from '../paths/package-root.js';
+import type { Summary, Verdict } from '../summary/summary-schema.js';
 import type { TargetCheckResult, TargetSet } from '../verdict/targets.js';
 import { targetReport } from '../verdict/targets.js';
 import {
@@ -14,7 +15,6 @@ import {
   type ThresholdResult,
   thresholdSelectors,
 } from '../verdict/thresholds.js';
-import type { Summary, Verdict } from './summary-schema.js';
 
 // Builds summary.json from the run's registry, thresholds and harness report, and decides the
 // verdict. The rule: invalid if the harness saturated (the run says so rather than blaming the

@@ -1,4 +1,4 @@
-import { PreparationFailure } from '../cli/exit-codes.js';
+import { PreparationFailure } from '../common/exit-codes.js';
 import { RequestTimeoutError } from '../mattermost/http.js';
 import { ClientError } from '../mattermost/official-client.js';
 import { describeFailure } from '../mattermost/request-failure.js';

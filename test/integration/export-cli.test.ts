@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/common/package-root.js';
 import { k6Options } from '../../src/export/k6/k6-options.js';
 import {
   type K6SummaryDocument,
@@ -10,8 +11,7 @@ import {
   SUMMARY_END_MARK,
 } from '../../src/export/k6/summary-document.js';
 import { loadScenarioFile } from '../../src/load/scenario.js';
-import { packageRoot } from '../../src/paths/package-root.js';
-import type { Summary } from '../../src/report/summary-schema.js';
+import type { Summary } from '../../src/summary/summary-schema.js';
 import { runCli } from '../support/cli.js';
 
 // The exports and `mmdrill report --from-k6` as a user runs them (the built CLI): a k6 summary in

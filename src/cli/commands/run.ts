@@ -1,19 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { UsageError } from '../../common/exit-codes.js';
 import { parseDuration } from '../../config/duration.js';
 import { runScenario } from '../../load/run.js';
 import { loadScenarioFile } from '../../load/scenario.js';
 import { parseListenAddress } from '../../metrics/prometheus.js';
 import { verdictLine } from '../../report/summary.js';
-import { loadEnvironmentFile } from '../../stack/environment.js';
+import { loadEnvironmentFile } from '../../stack/environment-file.js';
 import { createRunDir } from '../../stack/native/run-dir.js';
 import type { RunningStack } from '../../stack/provider.js';
 import { providerFor } from '../../stack/providers.js';
 import type { StackDocument } from '../../stack/stack-document.js';
 import { DEFAULT_STATE_DIR, readState, resolveAdminPassword } from '../../stack/state.js';
 import { defaultEnvironmentFile } from '../defaults.js';
-import { UsageError } from '../exit-codes.js';
 import { interruptOnSignals } from '../interrupt.js';
 import { colour, progressLine } from '../output.js';
 

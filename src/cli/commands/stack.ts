@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadEnvironmentFile } from '../../stack/environment.js';
+import { ExitCode, UsageError } from '../../common/exit-codes.js';
+import { loadEnvironmentFile } from '../../stack/environment-file.js';
 import { checkDetached, stopDetached } from '../../stack/native/detached.js';
 import { killAllManagedProcesses } from '../../stack/native/process-registry.js';
 import { isPidAlive } from '../../stack/native/procfs.js';
@@ -21,7 +22,6 @@ import {
   writeState,
 } from '../../stack/state.js';
 import { defaultEnvironmentFile } from '../defaults.js';
-import { ExitCode, UsageError } from '../exit-codes.js';
 import { colour, progressLine, seconds, table } from '../output.js';
 
 interface StackOptions {

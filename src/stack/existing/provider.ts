@@ -1,8 +1,8 @@
-import { ToxiproxyClient } from '../../faults/toxiproxy-client.js';
 import { newClient } from '../../mattermost/official-client.js';
 import type { Environment, LinkName } from '../environment.js';
 import type { ControllableComponent, RunningStack, StackProvider, UpOptions } from '../provider.js';
 import type { StackDocument, StackProxy } from '../stack-document.js';
+import { ToxiproxyClient } from '../toxiproxy-client.js';
 
 /**
  * A deployment mmdrill did not start: nothing to bring up or down. `up` checks that the URL

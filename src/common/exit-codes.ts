@@ -1,4 +1,6 @@
-// Stable exit codes (k6's where they overlap): scripts and CI jobs rely on them.
+// Stable exit codes (k6's where they overlap): scripts and CI jobs rely on them. They sit at the
+// bottom of the layers because every layer may raise a usage error, and only the CLI maps an
+// outcome to a process exit code.
 export const ExitCode = {
   ok: 0,
   internalError: 1,
@@ -6,6 +8,8 @@ export const ExitCode = {
   /** The server refused the run's preparation (seeding): PreparationFailure. */
   preparationFailed: 3,
   thresholdsFailed: 99,
+  /** Ctrl-C or SIGTERM at any moment: never reported as an internal error. */
+  interrupted: 130,
 } as const;
 
 /** A user-facing error: printed as one line (no stack trace) and mapped to an exit code. */
