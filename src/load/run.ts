@@ -14,7 +14,7 @@ import { credentialsFile, requireCredentials, type SeedCredentials } from '../se
 import { seedForRun } from '../seed/seed-for-run.js';
 import type { StackDocument } from '../stack/stack-document.js';
 import type { Summary } from '../summary/summary-schema.js';
-import { targetSet, targetThresholds } from '../verdict/targets.js';
+import { targetSet, targetThresholds } from '../verdict/target-sets.js';
 import { parseThresholds, type Threshold } from '../verdict/thresholds.js';
 import { AbortOnFail } from '../verdict/thresholds-abort.js';
 import { createBehaviour, type RunBehaviour } from './behaviour-factory.js';
