@@ -4,7 +4,8 @@ import type { Random } from '../common/seeded-random.js';
 import { METRIC, type Metrics } from '../metrics/api.js';
 import { ClientStore } from './client-store.js';
 import type { DeliveryPath, DeliveryTracker } from './delivery.js';
-import { clientError, currentSignal, inScope, instrumentClient } from './http.js';
+import { endpointTemplate } from './endpoint-template.js';
+import { currentSignal, inScope, instrumentClient, requestFailure } from './http.js';
 import { type Client4, newClient } from './official-client.js';
 import { type Arrival, type OpenSocketCount, WsSession } from './ws-session.js';
 
@@ -209,7 +210,7 @@ export class SimulatedUser {
       ...(headers && { headers }),
     });
     const status = answer.response.status;
-    if (status >= 400) throw clientError(client, url, status, answer.data);
+    if (status >= 400) throw requestFailure(client, method, endpointTemplate(url), url, answer);
     return { status, headers: answer.headers, data: answer.data as T };
   }
 

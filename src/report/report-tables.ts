@@ -3,6 +3,7 @@ import { callsAudioTable, callsTable } from './calls-tables.js';
 import { capacityCriteriaTable, capacityTable } from './capacity-tables.js';
 import { endpointRatesTable } from './endpoint-rates.js';
 import { actionTable, endpointTable, targetTable, thresholdTable } from './metric-tables.js';
+import { preparationTable } from './preparation-table.js';
 import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
 import { runInfoTable } from './run-info.js';
 import type { Table } from './table-model.js';
@@ -25,6 +26,7 @@ export function reportTables(
     auditTable(summary),
     thresholdTable(summary),
     targetTable(summary),
+    preparationTable(summary),
     actionTable(summary),
     deliveryTable(summary),
     callsTable(summary),

@@ -6,6 +6,28 @@
 // and the harness's user model (src/load, src/mattermost) is checked against it, so the two sides
 // agree on one list instead of each keeping its own. Data only: no requests are built here.
 
+import {
+  BOOKMARK_KEYS,
+  CHANNEL_KEYS,
+  CHANNEL_MEMBER_KEYS,
+  CHANNEL_STATS_KEYS,
+  FILE_INFO_KEYS,
+  POST_KEYS,
+  POST_LIST_KEYS,
+  PREFERENCE_KEYS,
+  REACTION_KEYS,
+  ROLE_KEYS,
+  SCHEDULED_POST_KEYS,
+  SIDEBAR_CATEGORY_KEYS,
+  STATUS_KEYS,
+  STATUS_OK_KEYS,
+  TEAM_KEYS,
+  TEAM_MEMBER_KEYS,
+  TEAM_UNREAD_KEYS,
+  THREADS_KEYS,
+  USER_KEYS,
+} from './wire-keys.js';
+
 export type EndpointMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What the success body is: JSON object/array/map, an image, HTML, or nothing to check. */
@@ -27,231 +49,6 @@ export interface ClientEndpoint {
   readonly itemsAt?: string;
   readonly clients: readonly EndpointClient[];
 }
-
-export const USER_KEYS = [
-  'id',
-  'delete_at',
-  'username',
-  'auth_service',
-  'email',
-  'nickname',
-  'first_name',
-  'last_name',
-  'position',
-  'roles',
-  'locale',
-  'timezone',
-  'disable_welcome_email',
-] as const;
-export const TEAM_KEYS = [
-  'id',
-  'create_at',
-  'update_at',
-  'delete_at',
-  'display_name',
-  'name',
-  'description',
-  'email',
-  'type',
-  'company_name',
-  'allowed_domains',
-  'invite_id',
-  'allow_open_invite',
-  'scheme_id',
-  'group_constrained',
-  'policy_id',
-  'cloud_limits_archived',
-] as const;
-export const TEAM_MEMBER_KEYS = [
-  'team_id',
-  'user_id',
-  'roles',
-  'delete_at',
-  'scheme_guest',
-  'scheme_user',
-  'scheme_admin',
-  'explicit_roles',
-] as const;
-export const CHANNEL_KEYS = [
-  'id',
-  'create_at',
-  'update_at',
-  'delete_at',
-  'team_id',
-  'type',
-  'display_name',
-  'name',
-  'header',
-  'purpose',
-  'last_post_at',
-  'total_msg_count',
-  'extra_update_at',
-  'creator_id',
-  'scheme_id',
-  'props',
-  'group_constrained',
-  'autotranslation',
-  'shared',
-  'total_msg_count_root',
-  'policy_id',
-  'last_root_post_at',
-  'banner_info',
-  'policy_enforced',
-  'policy_is_active',
-  'default_category_name',
-  'managed_category_name',
-  'discoverable',
-] as const;
-export const CHANNEL_MEMBER_KEYS = [
-  'channel_id',
-  'user_id',
-  'roles',
-  'last_viewed_at',
-  'msg_count',
-  'mention_count',
-  'mention_count_root',
-  'urgent_mention_count',
-  'msg_count_root',
-  'notify_props',
-  'last_update_at',
-  'scheme_guest',
-  'scheme_user',
-  'scheme_admin',
-  'explicit_roles',
-  'autotranslation_disabled',
-] as const;
-export const POST_KEYS = [
-  'id',
-  'create_at',
-  'update_at',
-  'edit_at',
-  'delete_at',
-  'is_pinned',
-  'user_id',
-  'channel_id',
-  'root_id',
-  'original_id',
-  'message',
-  'type',
-  'props',
-  'hashtags',
-  'file_ids',
-  'pending_post_id',
-  'reply_count',
-  'last_reply_at',
-  'participants',
-] as const;
-export const POST_LIST_KEYS = [
-  'order',
-  'posts',
-  'next_post_id',
-  'prev_post_id',
-  'first_inaccessible_post_time',
-] as const;
-export const FILE_INFO_KEYS = [
-  'id',
-  'user_id',
-  'channel_id',
-  'create_at',
-  'update_at',
-  'delete_at',
-  'name',
-  'extension',
-  'size',
-  'mime_type',
-  'mini_preview',
-  'remote_id',
-  'archived',
-] as const;
-export const PREFERENCE_KEYS = ['user_id', 'category', 'name', 'value'] as const;
-export const SIDEBAR_CATEGORY_KEYS = [
-  'id',
-  'user_id',
-  'team_id',
-  'sort_order',
-  'sorting',
-  'type',
-  'display_name',
-  'muted',
-  'collapsed',
-  'channel_ids',
-] as const;
-export const BOOKMARK_KEYS = [
-  'id',
-  'create_at',
-  'update_at',
-  'delete_at',
-  'channel_id',
-  'owner_id',
-  'file_id',
-  'display_name',
-  'sort_order',
-  'type',
-] as const;
-export const SCHEDULED_POST_KEYS = [
-  'id',
-  'scheduled_at',
-  'processed_at',
-  'error_code',
-  'create_at',
-  'update_at',
-  'delete_at',
-  'user_id',
-  'channel_id',
-  'root_id',
-  'message',
-  'type',
-  'props',
-] as const;
-export const ROLE_KEYS = [
-  'id',
-  'name',
-  'display_name',
-  'description',
-  'create_at',
-  'update_at',
-  'delete_at',
-  'permissions',
-  'scheme_managed',
-  'built_in',
-  'scheme_id',
-] as const;
-export const STATUS_KEYS = ['user_id', 'status', 'manual', 'last_activity_at', 'dnd_end_time'] as const;
-export const CHANNEL_STATS_KEYS = [
-  'channel_id',
-  'member_count',
-  'guest_count',
-  'pinnedpost_count',
-  'files_count',
-] as const;
-export const TEAM_UNREAD_KEYS = [
-  'team_id',
-  'msg_count',
-  'mention_count',
-  'mention_count_root',
-  'msg_count_root',
-  'thread_count',
-  'thread_mention_count',
-  'thread_urgent_mention_count',
-] as const;
-export const THREADS_KEYS = [
-  'total',
-  'total_unread_threads',
-  'total_unread_mentions',
-  'total_unread_urgent_mentions',
-  'threads',
-] as const;
-export const REACTION_KEYS = [
-  'user_id',
-  'post_id',
-  'emoji_name',
-  'create_at',
-  'update_at',
-  'delete_at',
-  'remote_id',
-  'channel_id',
-] as const;
-export const STATUS_OK_KEYS = ['status'] as const;
 
 const BOTH: readonly EndpointClient[] = ['webapp', 'ltng'];
 const LTNG: readonly EndpointClient[] = ['ltng'];
@@ -493,3 +290,6 @@ export const CLIENT_ENDPOINTS: readonly ClientEndpoint[] = [
 export function endpointKey(e: Pick<ClientEndpoint, 'method' | 'path'>): string {
   return `${e.method} ${e.path}`;
 }
+
+// The key sets travel with the list, so a reader of this file needs no second import.
+export * from './wire-keys.js';

@@ -125,10 +125,10 @@ export const LOOP_ACTION_NAMES = Object.keys(LOOP_ACTIONS) as LoopActionName[];
 
 /**
  * Relative frequencies Mattermost derived from its busiest production traffic (create post = 1;
- * targets-and-workload reference). Two are not in that table: `typing` (a WebSocket message,
- * invisible in REST traffic; half as often as posts, matching upsert_draft, the other trace of
- * typing) and `upload_file` (a post with an attachment; 5 % as often as posts, only where the
- * environment has an object store). Actions the table does not name are left out (absent = 0).
+ * docs/reference-architectures.md). Two are not in that table: `typing` (a WebSocket
+ * message, invisible in REST traffic; half as often as posts, matching upsert_draft, the other
+ * trace of typing) and `upload_file` (a post with an attachment; 5 % as often as posts, only
+ * where the environment has an object store). Actions the table does not name are left out.
  */
 export const PRODUCTION_MIX: Readonly<Partial<Record<UserActionName, number>>> = {
   switch_channel: 6.52,

@@ -136,11 +136,13 @@ export function registerUserRoutes(api: ApiRouter): void {
 
   api.post('/api/v4/users/ids', 'getUsersByIds', async (ctx, s) => {
     const ids = expectStringArray(await ctx.json('user_ids'), 'user_ids');
+    // ?since=<ms>: only users updated after it (the resync's "modified users" check).
+    const since = ctx.intQuery('since', 0);
     if (ids.length === 0) return ok([]);
     const { rows } = await s.db.read<UserRow>(
       'UserStore.GetProfileByIds',
-      `SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1)`,
-      [ids],
+      `SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1) AND update_at > $2`,
+      [ids, since],
     );
     return ok(rows.map(toUser));
   });
