@@ -4,6 +4,7 @@ export const ExitCode = {
   internalError: 1,
   usage: 2,
   thresholdsFailed: 99,
+  interrupted: 130,
 } as const;
 
 /** A user-facing error: printed as one line (no stack trace) and mapped to an exit code. */

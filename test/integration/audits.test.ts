@@ -4,11 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
-import { runScenario } from '../../src/load/run.js';
 import { ScenarioFileSchema } from '../../src/load/scenario.js';
 import { newClient } from '../../src/mattermost/official-client.js';
 import { packageRoot } from '../../src/paths/package-root.js';
-import type { AuditReport, Summary } from '../../src/report/summary-schema.js';
+import type { Summary } from '../../src/report/summary-schema.js';
+import { driveScenarioLoad } from '../../src/run/run-scenario.js';
 import { credentialsFile } from '../../src/seed/credentials.js';
 import { seed } from '../../src/seed/seeder.js';
 import { resolveShape } from '../../src/seed/shape.js';
@@ -132,29 +132,31 @@ scenarios:
     gracefulStop: 5s
 `;
   const observer = new PerSecondObserver();
-  let audits: AuditReport | undefined;
-  const result = await runScenario({
-    scenario: parseConfigText(text, `${name}.yaml`, ScenarioFileSchema, { kind: 'scenario' }),
-    scenarioFile: `${name}.yaml`,
-    stack: stack.document,
-    adminPassword: PASSWORD,
-    stateDir,
-    outDir: join(stateDir, 'out'),
-    argv: ['mmdrill', 'run', name],
-    log: () => undefined,
-    listeners: [observer.listener],
-    quiet: true,
-    finish: async (internals) => {
-      audits = await auditRun({
-        acknowledgedPosts: internals.acknowledgedPosts,
-        delivery: internals.delivery,
-        missed: internals.missed,
-        readBack: readBackOptions(stack),
-      });
-      return { audits, otherFailures: auditFailures(audits) };
+  const { session, outcome, summaryInput } = await driveScenarioLoad(
+    {
+      scenario: parseConfigText(text, `${name}.yaml`, ScenarioFileSchema, { kind: 'scenario' }),
+      scenarioFile: `${name}.yaml`,
+      stack: stack.document,
+      adminPassword: PASSWORD,
+      stateDir,
+      outDir: join(stateDir, 'out'),
+      argv: ['mmdrill', 'run', name],
+      log: () => undefined,
+      quiet: true,
     },
+    { listeners: [observer.listener] },
+  );
+  const audits = await auditRun({
+    acknowledgedPosts: outcome.acknowledgedPosts,
+    delivery: outcome.delivery,
+    missed: outcome.missed,
+    readBack: readBackOptions(stack),
   });
-  return { result, audits: audits!, observations: observer.observations() };
+  const result = await session.finish(
+    { ...summaryInput, audits, otherFailures: auditFailures(audits) },
+    { partial: false },
+  );
+  return { result, audits, observations: observer.observations() };
 }
 
 async function validateSummary(summary: Summary): Promise<void> {

@@ -1,7 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CapacitySecond, runCapacity } from '../../src/capacity/run-capacity.js';
 import { type CapacityFlags, resolveSettings } from '../../src/capacity/settings.js';
 import { parseFaultPlanText } from '../../src/faults/plan.js';
 import { FaultScheduler } from '../../src/faults/scheduler.js';
@@ -9,6 +8,7 @@ import { catalogFromStack } from '../../src/faults/targets.js';
 import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
 import { loadScenarioFile } from '../../src/load/scenario.js';
 import { packageRoot } from '../../src/paths/package-root.js';
+import { type CapacitySecond, runCapacity } from '../../src/run/run-capacity.js';
 import { type Environment, loadEnvironmentFile } from '../../src/stack/environment.js';
 import { NativeProvider } from '../../src/stack/native/provider.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';

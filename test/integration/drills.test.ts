@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDrillFile } from '../../src/drill/drill-file.js';
-import { runDrill } from '../../src/drill/run-drill.js';
 import { packageRoot } from '../../src/paths/package-root.js';
 import type { Summary } from '../../src/report/summary-schema.js';
+import { runDrill } from '../../src/run/run-drill.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
 
 // CI runs the short form of every shipped drill against the native stack and checks its verdict:

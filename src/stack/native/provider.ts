@@ -6,13 +6,17 @@ import { ToxiproxyClient } from '../../faults/toxiproxy-client.js';
 import { newClient } from '../../mattermost/official-client.js';
 import type { Environment, LinkName, NativeEnvironment } from '../environment.js';
 import {
+  type ComponentHealth,
+  type ComponentStopped,
   type ControllableComponent,
+  type DetachedStack,
   type RunningStack,
   StackAbortedError,
   type StackProvider,
   type UpOptions,
 } from '../provider.js';
 import type { StackComponent, StackDocument, StackProxy } from '../stack-document.js';
+import { anyAlive, healthOfDetached, stopDetachedProcesses } from './detached.js';
 import { DoubleAppNode } from './double-node.js';
 import { NginxLoadBalancer } from './nginx.js';
 import { VersityGateway } from './object-store.js';
@@ -49,6 +53,19 @@ const BUCKET = 'mattermost';
  * app nodes, itself behind the users' proxy.
  */
 export class NativeProvider implements StackProvider {
+  stillRunning(stack: DetachedStack): boolean {
+    return anyAlive(stack.document);
+  }
+
+  status(stack: DetachedStack): Promise<ComponentHealth[]> {
+    return healthOfDetached(stack);
+  }
+
+  async down(stack: DetachedStack, progress?: (stopped: ComponentStopped) => void): Promise<void> {
+    await stopDetachedProcesses(stack, progress);
+    await removeData(stack.document.runDir);
+  }
+
   async up(env: Environment, options: UpOptions): Promise<RunningStack> {
     if (env.provider !== 'native') throw new Error(`native provider given a ${env.provider} environment`);
     const started: Stoppable[] = [];
