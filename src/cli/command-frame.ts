@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { verdictLine } from '../report/summary.js';
 import type { Summary } from '../report/summary-schema.js';
 import { stopStackProcessesNow } from '../stack/providers.js';
+import { armEarlyInterrupt } from './early-interrupt.js';
 import { ExitCode } from './exit-codes.js';
 import { colour, progressLine } from './output.js';
 
@@ -50,6 +51,7 @@ export async function runInFrame(
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    armEarlyInterrupt();
   }
   if (controller.signal.aborted) {
     progressLine(options.interruptedLine ?? 'mmdrill: interrupted');
