@@ -53,7 +53,7 @@ function processTable() {
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      table.set(Number(name), { ppid: Number(fields[1]), start: fields[19] });
+      table.set(Number(name), { state: fields[0], ppid: Number(fields[1]), start: fields[19] });
     } catch {
       // Gone meanwhile.
     }
@@ -74,6 +74,19 @@ function descendants(rootPid, table) {
     }
   }
   return found;
+}
+
+/** Those of `seen` (pid → start time) still alive (zombies count as gone) after up to `graceMs`. */
+async function survivors(seen, graceMs) {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const table = processTable();
+    const alive = [...seen].filter(
+      ([pid, start]) => table.get(pid)?.start === start && table.get(pid)?.state !== 'Z',
+    );
+    if (alive.length === 0 || Date.now() > deadline) return alive.map(([pid]) => pid);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 function describe(pid) {
@@ -159,18 +172,23 @@ async function interruptOnce(kind, delayMs, workDir) {
     });
     if (down.status !== 0) problems.push(`stack down exited ${down.status}: ${down.stderr.slice(-300)}`);
   }
-  if (!(code === 130 || (code === 0 && signalledAt === null) || (code === 0 && kind === 'stack-up')))
+  // Killed by the SIGINT itself: only acceptable before Node had run a line of bin/mmdrill.js
+  // (nothing started, nothing printed); a shell reports that as status 130 as well.
+  const diedBeforeStart = signal === 'SIGINT' && seen.size === 0 && output === '';
+  if (
+    !diedBeforeStart &&
+    !(code === 130 || (code === 0 && signalledAt === null) || (code === 0 && kind === 'stack-up'))
+  )
     problems.push(`exit code ${code}${signal ? ` (signal ${signal})` : ''}`);
   if (code === 130 && !/interrupted/.test(output)) problems.push('no "interrupted" line');
   if (/internal error/.test(output)) problems.push('"internal error" printed');
   if (/^\s+at .+:\d+:\d+\)?$/m.test(output)) problems.push('stack trace printed');
-  // Let killed processes be reaped before looking.
-  await new Promise((r) => setTimeout(r, 500));
-  const table = processTable();
-  const alive = [...seen].filter(([pid, start]) => table.get(pid)?.start === start);
+  // A process SIGKILLed on the way out takes a moment to die and be reaped: give it 5 s.
+  const alive = await survivors(seen, 5_000);
   if (alive.length > 0)
-    problems.push(`left running: ${alive.map(([pid]) => `${pid} ${describe(pid)}`).join('; ')}`);
-  const inDirs = processesIn(workDir);
+    problems.push(`left running: ${alive.map((pid) => `${pid} ${describe(pid)}`).join('; ')}`);
+  const runDirs = [...output.matchAll(/run directory (\/\S+?);?$/gm)].map((m) => m[1]);
+  const inDirs = [workDir, ...runDirs].flatMap((dir) => processesIn(dir));
   if (inDirs.length > 0) problems.push(`processes in the run's directories: ${inDirs.join('; ')}`);
   const api = /toxiproxy\s+(?:[\d.]+ s\s+)?(http:\/\/[\d.:]+)/.exec(output)?.[1];
   if (api) {
@@ -178,7 +196,16 @@ async function interruptOnce(kind, delayMs, workDir) {
     if (toxics.length > 0) problems.push(`toxics left: ${toxics.join(', ')}`);
   }
   const windDownS = signalledAt === null ? null : (Date.now() - signalledAt) / 1000;
-  return { kind, delayMs, code, phase, windDownS, started: seen.size, problems, output };
+  return {
+    kind,
+    delayMs,
+    code: diedBeforeStart ? 'SIGINT-before-start' : code,
+    phase,
+    windDownS,
+    started: seen.size,
+    problems,
+    output,
+  };
 }
 
 /** The last progress line before the interrupt: which phase it hit. */
@@ -188,7 +215,7 @@ function lastPhase(output, signalled) {
   if (before === '') return 'loading';
   const lines = before.split('\n');
   const line = lines[lines.length - 1] ?? '';
-  if (/^\s*✓/.test(line) || /stack up:|drill app-node-kill/.test(line)) return 'bring-up';
+  if (/^\s*✓/.test(line) || /stack up:|drill app-node-kill|run directory/.test(line)) return 'bring-up';
   if (/teams|channels|users|members|posts|admin/.test(line)) return 'seeding';
   if (/preparing/.test(line)) return 'preparing';
   if (/running|VUs|kill|fault/.test(line)) return 'load';

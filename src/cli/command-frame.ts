@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { verdictLine } from '../report/summary.js';
 import type { Summary } from '../report/summary-schema.js';
+import { resolveRunTarget } from '../run/run-target.js';
+import type { SessionOptions } from '../run/session.js';
 import { stopStackProcessesNow } from '../stack/providers.js';
+import { defaultEnvironmentFile } from './defaults.js';
 import { armEarlyInterrupt } from './early-interrupt.js';
 import { ExitCode } from './exit-codes.js';
 import { colour, progressLine } from './output.js';
@@ -77,4 +80,40 @@ export function printVerdict(summary: Pick<Summary, 'verdict' | 'reason'>, outDi
   const line = verdictLine(summary);
   progressLine(summary.verdict === 'pass' ? colour.ok(line) : colour.bad(line));
   progressLine(`summary: ${resolve(outDir, 'summary.json')}`);
+}
+
+/**
+ * Runs `body` against the target of `run` and `capacity` (the running stack, or what `--env`
+ * names) with the session options every run takes; a stack brought up for this run only goes
+ * down after it, also when interrupted.
+ */
+export async function againstRunTarget<T>(
+  options: { env?: string; stateDir: string; seed?: string },
+  outDir: string,
+  signal: AbortSignal,
+  body: (session: SessionOptions) => Promise<T>,
+): Promise<T> {
+  const target = await resolveRunTarget({
+    ...options,
+    defaultEnvFile: defaultEnvironmentFile(),
+    signal,
+    log: progressLine,
+  });
+  try {
+    return await body({
+      stack: target.document,
+      adminPassword: target.adminPassword,
+      stateDir: options.stateDir,
+      outDir,
+      ...(options.seed !== undefined && { seed: options.seed }),
+      signal,
+      argv: process.argv.slice(1),
+      log: progressLine,
+    });
+  } finally {
+    if (target.started) {
+      progressLine('taking down the stack started for this run…');
+      await target.started.down();
+    }
+  }
 }

@@ -60,6 +60,7 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
   const provider = await providerFor(env.provider);
   // The stack's component logs live in the drill's own run directory.
   const runDir = await createRunDir('stack-', options.outDir);
+  log(`stack run directory ${runDir}`);
   let stack: RunningStack | undefined;
   let scheduler: FaultScheduler | undefined;
   try {

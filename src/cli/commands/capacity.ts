@@ -4,13 +4,10 @@ import { parseDuration } from '../../config/duration.js';
 import { loadScenarioFile } from '../../load/scenario.js';
 import type { Summary } from '../../report/summary-schema.js';
 import { runCapacity } from '../../run/run-capacity.js';
-import { resolveRunTarget } from '../../run/run-target.js';
 import { DEFAULT_STATE_DIR } from '../../stack/state.js';
-import { outDirFor, printVerdict, runInFrame } from '../command-frame.js';
-import { defaultEnvironmentFile } from '../defaults.js';
+import { againstRunTarget, outDirFor, printVerdict, runInFrame } from '../command-frame.js';
 import { UsageError } from '../exit-codes.js';
 import { progressLine } from '../output.js';
-import { takeDownStarted } from './run.js';
 
 interface CapacityCommandOptions {
   env?: string;
@@ -125,26 +122,8 @@ async function capacitySearch(
     throw err;
   }
   const outDir = outDirFor(options.out, `capacity-${scenario.name}`);
-  const target = await resolveRunTarget({
-    ...options,
-    defaultEnvFile: defaultEnvironmentFile(),
-    signal,
-    log: progressLine,
-  });
-  try {
-    const result = await runCapacity({
-      scenario,
-      scenarioFile: file,
-      stack: target.document,
-      adminPassword: target.adminPassword,
-      stateDir: options.stateDir,
-      outDir,
-      settings,
-      ...(options.seed !== undefined && { seed: options.seed }),
-      signal,
-      argv: process.argv.slice(1),
-      log: progressLine,
-    });
+  return againstRunTarget(options, outDir, signal, async (session) => {
+    const result = await runCapacity({ ...session, scenario, scenarioFile: file, settings });
     const capacity = result.summary.capacity!;
     if (options.json) {
       process.stdout.write(
@@ -156,9 +135,7 @@ async function capacitySearch(
     }
     printVerdict(result.summary, outDir);
     return result.exitCode;
-  } finally {
-    await takeDownStarted(target);
-  }
+  });
 }
 
 function resultLine(c: NonNullable<Summary['capacity']>): string {

@@ -3,12 +3,9 @@ import { parseDuration } from '../../config/duration.js';
 import { loadScenarioFile } from '../../load/scenario.js';
 import { parseListenAddress } from '../../metrics/prometheus.js';
 import { runScenario } from '../../run/run-scenario.js';
-import { type RunTarget, resolveRunTarget } from '../../run/run-target.js';
 import { DEFAULT_STATE_DIR } from '../../stack/state.js';
-import { outDirFor, printVerdict, runInFrame } from '../command-frame.js';
-import { defaultEnvironmentFile } from '../defaults.js';
+import { againstRunTarget, outDirFor, printVerdict, runInFrame } from '../command-frame.js';
 import { UsageError } from '../exit-codes.js';
-import { progressLine } from '../output.js';
 
 interface RunCommandOptions {
   env?: string;
@@ -63,32 +60,17 @@ async function runCommand(file: string, options: RunCommandOptions): Promise<voi
       };
       const prometheus = options.prometheus ? parseListenAddress(options.prometheus) : undefined;
       const outDir = outDirFor(options.out, scenario.name);
-      const target = await resolveRunTarget({
-        ...options,
-        defaultEnvFile: defaultEnvironmentFile(),
-        signal,
-        log: progressLine,
-      });
-      try {
+      return againstRunTarget(options, outDir, signal, async (session) => {
         const result = await runScenario({
+          ...session,
           scenario,
           scenarioFile: file,
-          stack: target.document,
-          adminPassword: target.adminPassword,
-          stateDir: options.stateDir,
-          outDir,
           overrides,
-          ...(options.seed !== undefined && { seed: options.seed }),
           ...(prometheus && { prometheus }),
-          signal,
-          argv: process.argv.slice(1),
-          log: progressLine,
         });
         printVerdict(result.summary, outDir);
         return result.exitCode;
-      } finally {
-        await takeDownStarted(target);
-      }
+      });
     },
   );
 }
@@ -101,11 +83,4 @@ function parseFlagDuration(value: string): number {
   } catch (err) {
     throw new UsageError(`--duration: ${(err as Error).message}`);
   }
-}
-
-/** A stack brought up for this run only goes down after it (also when interrupted). */
-export async function takeDownStarted(target: RunTarget): Promise<void> {
-  if (!target.started) return;
-  progressLine('taking down the stack started for this run…');
-  await target.started.down();
 }
