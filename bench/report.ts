@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { packageRoot } from '../src/paths/package-root.js';
-import type { FaultVerdict, Summary } from '../src/report/summary-schema.js';
+import { packageRoot } from '../src/common/package-root.js';
 import { writeReports } from '../src/report/write-reports.js';
+import type { FaultVerdict, Summary } from '../src/summary/summary-schema.js';
 import { launchChromium } from './chromium.js';
 import { type SyntheticFault, spreadFaults, syntheticTimeseries } from './synthetic-run.js';
 

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { packageRoot } from '../src/paths/package-root.js';
+import { packageRoot } from '../src/common/package-root.js';
 
 const { values } = parseArgs({ options: { 'warm-runs': { type: 'string', default: '5' } } });
 const warmRuns = Number(values['warm-runs']);

@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { LOOPBACK } from '../../src/common/loopback.js';
 import { findNginx } from '../../src/stack/native/binaries.js';
 import { isRoot } from '../../src/stack/native/os-user.js';
-import { freePort, LOOPBACK } from '../../src/stack/native/ports.js';
+import { freePort } from '../../src/stack/native/ports.js';
 import { ManagedProcess } from '../../src/stack/native/process.js';
 import { processGroupMembers } from '../../src/stack/native/procfs.js';
 import { Wait } from '../../src/stack/native/wait.js';

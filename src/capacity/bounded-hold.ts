@@ -1,6 +1,11 @@
 import { IntervalSnapshot } from '../metrics/interval.js';
+import {
+  type Criterion,
+  evaluateCriteria,
+  type Observation,
+  type Reading,
+} from '../verdict/capacity-criteria.js';
 import type { AppNodeReading } from './app-node-metrics.js';
-import { type Criterion, evaluateCriteria, type Observation, type Reading } from './criteria.js';
 import type { Decision } from './feedback-loop.js';
 import { observe } from './observation.js';
 

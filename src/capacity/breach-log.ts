@@ -1,5 +1,5 @@
-import type { CapacityBreach, CapacityReport } from './capacity-schema.js';
-import type { Criterion, CriterionId, Reading } from './criteria.js';
+import type { CapacityBreach, CapacityReport, CriterionId } from '../summary/capacity-schema.js';
+import type { Criterion, Reading } from '../verdict/capacity-criteria.js';
 
 // Everything the capacity search saw, second by second, for the summary: each criterion's
 // breaches, worst value and evaluated seconds, the breaches themselves (the first 1000), and the

@@ -1,6 +1,6 @@
+import type { CapacityReport } from '../summary/capacity-schema.js';
 import type { BoundedHold, HoldOutcome } from './bounded-hold.js';
 import type { BreachLog } from './breach-log.js';
-import type { CapacityReport } from './capacity-schema.js';
 import type { LoopOutcome } from './feedback-loop.js';
 import type { CapacitySettings } from './settings.js';
 import { recommendTier } from './tiers.js';

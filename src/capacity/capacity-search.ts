@@ -1,12 +1,13 @@
 import type { ExternallyControlled } from '../load/executors/externally-controlled.js';
 import type { Tick, TickListener } from '../metrics/heartbeat.js';
-import type { Summary } from '../report/summary-schema.js';
 import type { StackDocument } from '../stack/stack-document.js';
+import type { CriterionId } from '../summary/capacity-schema.js';
+import type { Summary } from '../summary/summary-schema.js';
+import { evaluateCriteria } from '../verdict/capacity-criteria.js';
 import { AppNodeSampler } from './app-node-metrics.js';
 import { BoundedHold } from './bounded-hold.js';
 import { BreachLog } from './breach-log.js';
 import { buildCapacityReport } from './capacity-report.js';
-import { type CriterionId, evaluateCriteria } from './criteria.js';
 import { type Decision, FeedbackLoop } from './feedback-loop.js';
 import { harnessSecond, observe } from './observation.js';
 import type { CapacitySettings } from './settings.js';

@@ -1,3 +1,4 @@
+import { loopSettingsProblem, type SearchSteps } from '../load/capacity-section.js';
 import { SettleWindow } from './settle.js';
 
 // The capacity search's decisions, one per second (Mattermost's feedback loop): on any breach
@@ -5,13 +6,7 @@ import { SettleWindow } from './settle.js';
 // to the maximum). After the first breach the active-user count is sampled; the search stops when
 // that count has settled. Pure: the caller feeds the clock, the breaches and the harness state.
 
-export interface LoopSettings {
-  stepUsers: number;
-  /** Seconds without a change before the next step up. */
-  restS: number;
-  /** Seconds the settle window spans. */
-  settleS: number;
-  maxUsers: number;
+export interface LoopSettings extends SearchSteps {
   /** Largest |slope| (users/s) that counts as settled. Default 0.2. */
   slopeLimit?: number;
   /** Seconds the search may run in all. Default: no limit. */
@@ -138,15 +133,4 @@ export class FeedbackLoop {
     };
     return { kind: 'stop', target: this.target, reason };
   }
-}
-
-/** What is wrong with the settings, in a sentence; undefined when they work. */
-export function loopSettingsProblem(s: LoopSettings): string | undefined {
-  if (!Number.isInteger(s.stepUsers) || s.stepUsers < 1)
-    return `step must be a whole number ≥ 1 (got ${s.stepUsers})`;
-  if (!Number.isInteger(s.maxUsers) || s.maxUsers < s.stepUsers)
-    return `the maximum users (${s.maxUsers}) must be at least one step (${s.stepUsers})`;
-  if (!(s.restS >= 0)) return `rest must not be negative (got ${s.restS} s)`;
-  if (!(s.settleS > 0)) return `the settle window must be longer than 0 s (got ${s.settleS} s)`;
-  return undefined;
 }

@@ -1,8 +1,8 @@
 import { METRIC } from '../metrics/api.js';
 import { DERIVED_METRIC } from '../metrics/catalogue.js';
 import type { IntervalSnapshot } from '../metrics/interval.js';
+import type { Observation } from '../verdict/capacity-criteria.js';
 import type { AppNodeReading } from './app-node-metrics.js';
-import type { Observation } from './criteria.js';
 
 // One second of the run as the capacity criteria see it: the client side from the run's 1-s
 // interval (the same figures the time series writes), the server side from the app nodes.

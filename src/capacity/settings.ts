@@ -1,8 +1,12 @@
 import { parseDuration } from '../config/duration.js';
+import {
+  type CapacitySection,
+  criteriaOverrides,
+  DEFAULT_CAPACITY,
+  loopSettingsProblem,
+} from '../load/capacity-section.js';
 import type { ScenarioEntry, ScenarioFile } from '../load/scenario.js';
-import { type CapacitySection, criteriaOverrides, DEFAULT_CAPACITY } from './capacity-config.js';
-import { type Criterion, resolveCriteria } from './criteria.js';
-import { loopSettingsProblem } from './feedback-loop.js';
+import { type Criterion, resolveCriteria } from '../verdict/capacity-criteria.js';
 
 // What one `mmdrill capacity` run does: the scenario file's `capacity:` section (or the
 // defaults), overridden by the command line, checked as a whole.

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
+import { ExitCode } from '../common/exit-codes.js';
 import { verdictLine } from '../report/summary.js';
-import type { Summary } from '../report/summary-schema.js';
 import { resolveRunTarget } from '../run/run-target.js';
 import type { SessionOptions } from '../run/session.js';
 import { stopStackProcessesNow } from '../stack/providers.js';
+import type { Summary } from '../summary/summary-schema.js';
 import { defaultEnvironmentFile } from './defaults.js';
 import { armEarlyInterrupt } from './early-interrupt.js';
-import { ExitCode } from './exit-codes.js';
 import { colour, progressLine } from './output.js';
 
 // The frame every long command (`run`, `capacity`, `drill`, `seed`, `stack up`) runs in, so that

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { packageRoot } from '../paths/package-root.js';
+import { packageRoot } from '../common/package-root.js';
 
 /** `environments/native.yaml` of the working directory if there is one, else the package's own. */
 export function defaultEnvironmentFile(): string {

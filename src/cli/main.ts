@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { ExitCode, UsageError } from '../common/exit-codes.js';
 import { registerCapacityCommand } from './commands/capacity.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerDoctorCommand } from './commands/doctor.js';
@@ -10,7 +11,6 @@ import { registerRunCommand } from './commands/run.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerStackCommands } from './commands/stack.js';
 import { disarmEarlyInterrupt } from './early-interrupt.js';
-import { ExitCode, UsageError } from './exit-codes.js';
 
 const program = new Command('mmdrill')
   .description('Load and resilience drills for self-hosted Mattermost')

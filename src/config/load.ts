@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { UsageError } from '../cli/exit-codes.js';
+import { ConfigError, type ConfigProblem } from '../common/config-error.js';
+import { UsageError } from '../common/exit-codes.js';
 import { type ConfigPath, valueAt } from './config-path.js';
-import { ConfigError, type ConfigProblem } from './errors.js';
 import { describeSchemaErrors } from './schema-messages.js';
 import { validatorFor } from './validator.js';
 import { type Anchor, YamlSource } from './yaml-source.js';

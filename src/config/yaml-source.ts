@@ -10,8 +10,8 @@ import {
   parseDocument,
   type YAMLError,
 } from 'yaml';
+import type { ConfigProblem } from '../common/config-error.js';
 import { type ConfigPath, formatPath, type PathSegment } from './config-path.js';
-import type { ConfigProblem } from './errors.js';
 
 /**
  * Which part of the YAML a problem points at: the value, the key that names it (unknown or

@@ -1,11 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { packageRoot } from '../common/package-root.js';
+import { seededRandom } from '../common/seeded-random.js';
 import { Duration, parseDuration } from '../config/duration.js';
 import type { ConfigIssue } from '../config/load.js';
 import { ClosedObject, PatternString, StringEnum } from '../config/schema-builders.js';
-import { seededRandom } from '../load/behaviours/seeded-random.js';
-import { packageRoot } from '../paths/package-root.js';
 import { type ConfigReader, fileReader } from './config-reader.js';
 import { FAULT_NAME_PATTERN } from './kind.js';
 import { FAULT_KINDS, LINK_KIND_NAMES } from './kinds/index.js';

@@ -3,9 +3,9 @@ import { DURATION_EXPECTATION, DURATION_PATTERN, Duration } from '../config/dura
 import type { ConfigIssue } from '../config/load.js';
 import { ClosedObject, PatternString } from '../config/schema-builders.js';
 import type { RunningStack } from '../stack/provider.js';
+import type { ToxicStream, ToxicType } from '../stack/toxiproxy-client.js';
 import type { ExitCleanup } from './exit-cleanup.js';
 import type { ResolvedTarget, TargetCatalog } from './targets.js';
-import type { ToxicStream, ToxicType } from './toxiproxy-client.js';
 import type { ToxiproxyResolver } from './toxiproxy-for-proxy.js';
 import type { ActiveFault, FaultEntryBase, FaultKindName, PlannedFault, RecoveryFrom } from './types.js';
 

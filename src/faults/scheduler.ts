@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TickListener } from '../metrics/heartbeat.js';
 import type { RunningStack } from '../stack/provider.js';
+import { ToxiproxyClient } from '../stack/toxiproxy-client.js';
 import { type ExitCleanup, exitCleanup as processExitCleanup } from './exit-cleanup.js';
 import type { FaultContext } from './kind.js';
 import { faultKind } from './kinds/index.js';
 import { catalogFromStack, type ResolvedTarget, resolveTarget } from './targets.js';
-import { ToxiproxyClient } from './toxiproxy-client.js';
 import { singleToxiproxy, type ToxiproxyResolver } from './toxiproxy-for-proxy.js';
 import type { ActiveFault, FaultEvent, FaultPlan, FaultWindow, PlannedFault } from './types.js';
 

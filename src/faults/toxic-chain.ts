@@ -1,4 +1,4 @@
-import { type Toxic, ToxiproxyApiError, type ToxiproxyClient } from './toxiproxy-client.js';
+import { type Toxic, ToxiproxyApiError, type ToxiproxyClient } from '../stack/toxiproxy-client.js';
 
 // Toxiproxy chains the toxics of a stream in the order they were added. Removing one hands the
 // data it holds to the next toxic in the chain and waits until that toxic has taken it; behind a

@@ -1,6 +1,6 @@
 import type { Environment } from '../stack/environment.js';
 import type { StackDocument } from '../stack/stack-document.js';
-import { ToxiproxyClient } from './toxiproxy-client.js';
+import { ToxiproxyClient } from '../stack/toxiproxy-client.js';
 
 // Removing a toxic waits until the data it holds back has gone through: on a 1 KB/s link with a
 // backlog that takes tens of seconds, so fault calls get far longer than the client's default.

@@ -1,5 +1,4 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { CapacitySectionSchema, capacitySectionIssues } from '../capacity/capacity-config.js';
 import { Duration } from '../config/duration.js';
 import { type ConfigIssue, loadConfigFile } from '../config/load.js';
 import { ClosedObject, PatternString, StringEnum } from '../config/schema-builders.js';
@@ -8,6 +7,7 @@ import { TARGET_SET_NAMES } from '../verdict/targets.js';
 import { parseThresholds } from '../verdict/thresholds.js';
 import { ThresholdsSchema } from '../verdict/thresholds-schema.js';
 import { CallsSectionSchema, callsIssues } from './calls/calls-schema.js';
+import { CapacitySectionSchema, capacitySectionIssues } from './capacity-section.js';
 import { executorIssues, executorVariants } from './executor-schema.js';
 
 // A scenario file: k6's shape (named scenarios, each an executor with its options, plus

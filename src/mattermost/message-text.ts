@@ -1,4 +1,4 @@
-import type { Random } from '../load/behaviours/seeded-random.js';
+import type { Random } from '../common/seeded-random.js';
 
 // Message text for seeded history and simulated posts, from a fixed vocabulary, so that searches
 // (which draw their terms from the same words) find something.

@@ -1,8 +1,7 @@
 import type { WebSocketMessage } from '@mattermost/client/lib/websocket_message.js';
 import type { Post, PostList } from '@mattermost/types/posts';
-import type { Random } from '../load/behaviours/seeded-random.js';
+import type { Random } from '../common/seeded-random.js';
 import type { Metrics } from '../metrics/api.js';
-import type { SeededUser } from '../seed/credentials.js';
 import type { DeliveryPath, DeliveryTracker } from './delivery.js';
 import { inScope, instrumentClient } from './http.js';
 import { type Client4, newClient } from './official-client.js';
@@ -34,11 +33,16 @@ export interface DirectoryUser {
   username: string;
 }
 
+/** An account a simulated user logs in with (the seed creates them and keeps the passwords). */
+export interface UserAccount extends DirectoryUser {
+  password: string;
+}
+
 export interface SimulatedUserOptions {
   vu: number;
   baseUrl: string;
   /** Absent for users that never log in (an action loop of `ping`). */
-  account?: SeededUser;
+  account?: UserAccount;
   metrics: Metrics;
   delivery: DeliveryTracker;
   rng: Random;

@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, collectDefaultMetrics, Gauge, Registry, Summary } from 'prom-client';
-import { UsageError } from '../cli/exit-codes.js';
+import { UsageError } from '../common/exit-codes.js';
+import { LOOPBACK } from '../common/loopback.js';
 import { METRIC } from './api.js';
 import { DERIVED_METRIC } from './catalogue.js';
 import type { MetricsRegistry } from './registry.js';
@@ -205,7 +206,7 @@ export function parseListenAddress(text: string): ListenAddress {
   const port = match === null ? Number.NaN : Number(match[2]);
   if (match === null || port > 65535)
     throw new UsageError(`--prometheus: expected HOST:PORT such as 127.0.0.1:9464, got "${text}"`);
-  const host = match[1] === undefined ? '127.0.0.1' : match[1].replace(/^\[|\]$/g, '');
+  const host = match[1] === undefined ? LOOPBACK : match[1].replace(/^\[|\]$/g, '');
   return { host, port };
 }
 

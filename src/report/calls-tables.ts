@@ -1,5 +1,5 @@
+import type { Summary } from '../summary/summary-schema.js';
 import { decimal, integer, ms, NONE } from './format.js';
-import type { Summary } from './summary-schema.js';
 import { type Cell, cell, counterOf, seriesOf, type Table, trendOf } from './table-model.js';
 
 // The Calls section of the reports, from the calls_* metrics of summary.json: one row per call

@@ -1,6 +1,6 @@
+import type { Summary } from '../summary/summary-schema.js';
 import { clock, decimal, integer, ms, percent } from './format.js';
 import { escapeHtml } from './html-kit.js';
-import type { Summary } from './summary-schema.js';
 import { type Cell, cell, type Table } from './table-model.js';
 import type { IntervalLine } from './timeseries.js';
 

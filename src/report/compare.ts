@@ -1,6 +1,6 @@
-import { UsageError } from '../cli/exit-codes.js';
+import { UsageError } from '../common/exit-codes.js';
+import type { Summary } from '../summary/summary-schema.js';
 import { actionStats } from './metric-tables.js';
-import type { Summary } from './summary-schema.js';
 import { counterOf, rateOf, seriesOf, type TrendMetric, trendOf } from './table-model.js';
 
 // Compares two runs per user action (and per endpoint, and overall): deltas of the average, the

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
+import type { Summary } from '../summary/summary-schema.js';
 import { commandLine, integer, ms, percent } from './format.js';
 import { thresholdValue } from './metric-tables.js';
-import type { Summary } from './summary-schema.js';
 
 // junit.xml: every check of the run as a test case (one per threshold, target check, fault
 // verdict and audit, plus the harness's own health), in the Jenkins/Surefire JUnit format that

@@ -1,5 +1,5 @@
+import type { Summary } from '../summary/summary-schema.js';
 import { decimal, integer, ms, NONE, percent } from './format.js';
-import type { Summary } from './summary-schema.js';
 import {
   type Cell,
   cell,

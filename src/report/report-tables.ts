@@ -1,9 +1,9 @@
+import type { Summary } from '../summary/summary-schema.js';
 import { callsAudioTable, callsTable } from './calls-tables.js';
 import { capacityCriteriaTable, capacityTable } from './capacity-tables.js';
 import { actionTable, endpointTable, targetTable, thresholdTable } from './metric-tables.js';
 import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
 import { runInfoTable } from './run-info.js';
-import type { Summary } from './summary-schema.js';
 import type { Table } from './table-model.js';
 import type { FaultWindow } from './timeline.js';
 

@@ -1,5 +1,5 @@
+import type { FaultVerdict, Summary } from '../summary/summary-schema.js';
 import { clock, duration, integer, ms, NONE, percent } from './format.js';
-import type { FaultVerdict, Summary } from './summary-schema.js';
 import { type Cell, cell, type Table } from './table-model.js';
 import type { FaultWindow } from './timeline.js';
 

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { UsageError } from '../cli/exit-codes.js';
-import type { Summary } from './summary-schema.js';
+import { UsageError } from '../common/exit-codes.js';
+import type { Summary } from '../summary/summary-schema.js';
 import { faultWindowsFromSummary, parseTimeseries, type Timeline } from './timeline.js';
 
 // A run directory as the report writers see it: summary.json (required) and timeseries.ndjson

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../paths/package-root.js';
+import { packageRoot } from '../common/package-root.js';
+import type { Summary } from '../summary/summary-schema.js';
 import { commandLine, decimal, duration, ms, percent } from './format.js';
-import type { Summary } from './summary-schema.js';
 import { type CellStatus, cell, type Table } from './table-model.js';
 
 // The verdict banner's words and the "about this run" table: scenario, environment, timing,

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { packageRoot } from '../common/package-root.js';
 import { METRIC } from '../metrics/api.js';
 import type { HarnessReport } from '../metrics/harness-monitor.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
-import { packageRoot } from '../paths/package-root.js';
+import type { Summary } from '../summary/summary-schema.js';
 import type { TargetCheckResult, TargetSet } from '../verdict/targets.js';
 import { targetReport } from '../verdict/targets.js';
 import { evaluateThresholds, type Threshold, thresholdSelectors } from '../verdict/thresholds.js';
 import { decideVerdict } from '../verdict/verdict.js';
-import type { Summary } from './summary-schema.js';
 
 // Builds summary.json from the run's registry, thresholds and harness report, and decides the
 // verdict. The rule: invalid if the harness saturated (the run says so rather than blaming the

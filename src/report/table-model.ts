@@ -1,5 +1,5 @@
 import { parseSelector, type Selector } from '../metrics/series-name.js';
-import type { MetricSummary, Summary } from './summary-schema.js';
+import type { MetricSummary, Summary } from '../summary/summary-schema.js';
 
 // The tables every report format shows, built once from summary.json as plain text cells. The
 // HTML and Markdown writers only render them, so the two can never disagree about a number.

@@ -1,4 +1,4 @@
-import type { FaultVerdict, Summary } from './summary-schema.js';
+import type { FaultVerdict, Summary } from '../summary/summary-schema.js';
 import type { IntervalLine } from './timeseries.js';
 
 // Reads timeseries.ndjson back for the reports: the per-second interval lines, and the fault

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from '../cli/exit-codes.js';
+import { UsageError } from '../common/exit-codes.js';
 import { renderHtmlReport } from './html.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdownSummary } from './markdown.js';

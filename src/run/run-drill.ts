@@ -7,7 +7,7 @@ import { toxiproxyForStack } from '../faults/toxiproxy-for-proxy.js';
 import type { FaultWindow } from '../faults/types.js';
 import { callsLengthMs } from '../load/calls/calls-schema.js';
 import { loadScenarioFile } from '../load/scenario.js';
-import { loadEnvironmentFile } from '../stack/environment.js';
+import { loadEnvironmentFile } from '../stack/environment-file.js';
 import { createRunDir } from '../stack/native/run-dir.js';
 import type { RunningStack } from '../stack/provider.js';
 import { providerFor } from '../stack/providers.js';

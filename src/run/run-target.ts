@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { loadEnvironmentFile } from '../stack/environment.js';
+import { loadEnvironmentFile } from '../stack/environment-file.js';
 import { createRunDir } from '../stack/native/run-dir.js';
 import type { RunningStack } from '../stack/provider.js';
 import { providerFor } from '../stack/providers.js';

@@ -10,12 +10,12 @@ import {
 import { MetricsRegistry } from '../metrics/registry.js';
 import { ProgressDisplay } from '../report/progress.js';
 import { buildSummary, type SummaryInput, writeSummary } from '../report/summary.js';
-import type { Summary } from '../report/summary-schema.js';
 import { TimeseriesWriter } from '../report/timeseries.js';
 import { writeReports } from '../report/write-reports.js';
 import type { SeedCredentials } from '../seed/credentials.js';
 import { seedForRun } from '../seed/seed-for-run.js';
 import type { StackDocument } from '../stack/stack-document.js';
+import type { Summary } from '../summary/summary-schema.js';
 import { exitCodeFor } from '../verdict/verdict.js';
 
 // The part every run shares, whether `mmdrill run`, a drill or a capacity search: the output

@@ -1,16 +1,11 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../cli/exit-codes.js';
+import { UsageError } from '../common/exit-codes.js';
+import type { UserAccount } from '../mattermost/simulated-user.js';
 import { DEFAULT_STATE_DIR } from '../stack/state.js';
 
 // The accounts a seed created, with their password, for the simulated users to log in. Kept in
 // the state directory (mode 0600); never printed and never copied into reports.
-
-export interface SeededUser {
-  id: string;
-  username: string;
-  password: string;
-}
 
 export interface SeedCredentials {
   version: 1;
@@ -20,7 +15,7 @@ export interface SeedCredentials {
   url: string;
   updatedAt: string;
   teams: { id: string; name: string }[];
-  users: SeededUser[];
+  users: UserAccount[];
 }
 
 export function credentialsFile(shape: string, stateDir = DEFAULT_STATE_DIR): string {

@@ -3,12 +3,13 @@ import type { Channel } from '@mattermost/types/channels';
 import type { Post } from '@mattermost/types/posts';
 import type { Team } from '@mattermost/types/teams';
 import type { UserProfile } from '@mattermost/types/users';
-import { UsageError } from '../cli/exit-codes.js';
-import { seededRandom } from '../load/behaviours/seeded-random.js';
+import { forEachBounded, withRetry } from '../common/bounded-parallel.js';
+import { UsageError } from '../common/exit-codes.js';
+import { seededRandom } from '../common/seeded-random.js';
 import { messageText } from '../mattermost/message-text.js';
 import { type Client4, newClient } from '../mattermost/official-client.js';
-import { forEachBounded, withRetry } from './bounded-parallel.js';
-import { readCredentials, type SeedCredentials, type SeededUser, writeCredentials } from './credentials.js';
+import type { UserAccount } from '../mattermost/simulated-user.js';
+import { readCredentials, type SeedCredentials, writeCredentials } from './credentials.js';
 import { type PlannedChannel, planSeed } from './plan.js';
 import type { SeedShape } from './shape.js';
 
@@ -206,7 +207,7 @@ export async function seed(options: SeedOptions): Promise<SeedReport> {
     signal,
   );
   const usersCount = users.end();
-  const accounts: SeededUser[] = plan.users.map((u) => ({
+  const accounts: UserAccount[] = plan.users.map((u) => ({
     id: found.get(u.username)!.id,
     username: u.username,
     password,
@@ -266,7 +267,7 @@ export async function seed(options: SeedOptions): Promise<SeedReport> {
 
   // History posts, written by a few members of each channel.
   const logins = new Map<string, Promise<Client4>>();
-  const clientOf = (account: SeededUser): Promise<Client4> => {
+  const clientOf = (account: UserAccount): Promise<Client4> => {
     let client = logins.get(account.username);
     if (!client) {
       const c = newClient(target.url);

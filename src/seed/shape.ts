@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type Static, Type } from '@sinclair/typebox';
-import { UsageError } from '../cli/exit-codes.js';
+import { UsageError } from '../common/exit-codes.js';
 import type { ConfigIssue } from '../config/load.js';
 import { loadConfigFile } from '../config/load.js';
 import { ClosedObject, PatternString } from '../config/schema-builders.js';

@@ -1,5 +1,5 @@
-import { UsageError } from '../cli/exit-codes.js';
-import { loadEnvironmentFile } from '../stack/environment.js';
+import { UsageError } from '../common/exit-codes.js';
+import { loadEnvironmentFile } from '../stack/environment-file.js';
 import { DEFAULT_STATE_DIR, requireState, resolveAdminPassword } from '../stack/state.js';
 import type { SeedTarget } from './seeder.js';
 

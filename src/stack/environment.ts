@@ -1,11 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Duration } from '../config/duration.js';
-import { loadConfigFile, parseConfigTextChecked } from '../config/load.js';
 import { ClosedObject, ForbiddenKey, PatternString, StringEnum } from '../config/schema-builders.js';
-import { type EnvironmentCheckOptions, validateEnvironment } from './environment-rules.js';
 import { KubernetesSchema } from './kubernetes.js';
-
-export type { EnvironmentCheckOptions };
 
 // The environment file: which stack a drill runs against and how it is built. One definition gives
 // the TypeScript type, the validation and the published schemas/environment.schema.json.
@@ -275,39 +271,3 @@ export type ExistingEnvironment = Omit<
 };
 /** A loaded environment: narrow on `provider` to reach the provider's own settings. */
 export type Environment = NativeEnvironment | ContainersEnvironment | ExistingEnvironment;
-
-/** Drops the defaulted settings that do not apply to the file's provider. */
-function toEnvironment(file: EnvironmentFile): Environment {
-  const { provider, containers, existing, ...shared } = file;
-  if (provider === 'containers') return { ...shared, provider, containers };
-  if (provider === 'existing') {
-    const { appNodes: _a, proxies: _p, ports: _o, loadBalancer: _l, testDouble: _t, ...rest } = shared;
-    return { ...rest, provider, existing: existing! };
-  }
-  return { ...shared, provider };
-}
-
-/** Loads and checks an environment file; throws ConfigError naming file, line and field. */
-export async function loadEnvironmentFile(
-  path: string,
-  options: EnvironmentCheckOptions = {},
-): Promise<Environment> {
-  const file = await loadConfigFile(path, EnvironmentSchema, {
-    kind: 'environment',
-    check: (env, context) => validateEnvironment(env, context, options),
-  });
-  return toEnvironment(file);
-}
-
-/** As loadEnvironmentFile, from text (`file` names it in messages). */
-export async function parseEnvironmentText(
-  text: string,
-  file: string,
-  options: EnvironmentCheckOptions = {},
-): Promise<Environment> {
-  const env = await parseConfigTextChecked(text, file, EnvironmentSchema, {
-    kind: 'environment',
-    check: (value, context) => validateEnvironment(value, context, options),
-  });
-  return toEnvironment(env);
-}

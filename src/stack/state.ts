@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { UsageError } from '../cli/exit-codes.js';
+import { UsageError } from '../common/exit-codes.js';
 import type { StackDocument } from './stack-document.js';
 
 // `mmdrill stack up` leaves the stack running and records it here, so that `stack status`,

@@ -1,7 +1,7 @@
+import { forEachBounded } from '../common/bounded-parallel.js';
 import { inScope, instrumentClient, statusOf } from '../mattermost/http.js';
 import { type Client4, newClient } from '../mattermost/official-client.js';
 import { MetricsRegistry } from '../metrics/registry.js';
-import { forEachBounded } from '../seed/bounded-parallel.js';
 import type { StackDocument } from '../stack/stack-document.js';
 
 // The loss audit: every post the server acknowledged must still be there. Each one is read back

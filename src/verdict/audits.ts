@@ -1,5 +1,5 @@
 import type { DeliverySummary, MissedDelivery } from '../mattermost/delivery.js';
-import type { AuditReport } from '../report/summary-schema.js';
+import type { AuditReport } from '../summary/summary-schema.js';
 import { type PostReadBackOptions, readBackPosts } from './audit-posts.js';
 
 // The post-run audits: (a) nothing the server acknowledged was lost — every acknowledged post is

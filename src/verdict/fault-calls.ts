@@ -1,4 +1,4 @@
-import type { FaultVerdict } from '../report/summary-schema.js';
+import type { FaultVerdict } from '../summary/summary-schema.js';
 import type { CallsSecond, SecondObservation } from './fault-observations.js';
 
 // What a fault did to the calls running through it. The HTTP verdict cannot see it: a cut

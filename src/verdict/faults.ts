@@ -1,5 +1,5 @@
 import type { FaultWindow } from '../faults/types.js';
-import type { FaultVerdict } from '../report/summary-schema.js';
+import type { FaultVerdict } from '../summary/summary-schema.js';
 import { describeCalls, judgeCalls } from './fault-calls.js';
 import { DEFAULT_FAULT_CRITERIA, type FaultCriteria } from './fault-criteria.js';
 import { maxOf, percentileOf } from './fault-latency-sketch.js';

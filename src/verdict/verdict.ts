@@ -1,6 +1,6 @@
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../common/exit-codes.js';
 import type { HarnessReport } from '../metrics/harness-monitor.js';
-import type { Verdict } from '../report/summary-schema.js';
+import type { Verdict } from '../summary/summary-schema.js';
 import type { ThresholdResult } from './thresholds.js';
 
 // The verdict of a run and the exit code it maps to, in one place for every command (run, drill,

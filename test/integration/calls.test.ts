@@ -1,19 +1,19 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/common/package-root.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { CallsLoad } from '../../src/load/calls/calls-load.js';
 import { ScenarioFileSchema } from '../../src/load/scenario.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
-import { packageRoot } from '../../src/paths/package-root.js';
-import type { Summary } from '../../src/report/summary-schema.js';
 import type { IntervalLine } from '../../src/report/timeseries.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { credentialsFile, requireCredentials } from '../../src/seed/credentials.js';
-import { loadEnvironmentFile } from '../../src/stack/environment.js';
+import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { NativeProvider } from '../../src/stack/native/provider.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
 import type { RunningStack } from '../../src/stack/provider.js';
+import type { Summary } from '../../src/summary/summary-schema.js';
 
 // Calls load end to end on the native stack (NGINX in front of two app nodes of the double,
 // Toxiproxy, the rtcd double as SFU, coturn): 2 calls × 4 real WebRTC participants (2 speakers,

@@ -2,17 +2,18 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CapacityFlags, resolveSettings } from '../../src/capacity/settings.js';
+import { packageRoot } from '../../src/common/package-root.js';
 import { parseFaultPlanText } from '../../src/faults/plan.js';
 import { FaultScheduler } from '../../src/faults/scheduler.js';
 import { catalogFromStack } from '../../src/faults/targets.js';
-import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
 import { loadScenarioFile } from '../../src/load/scenario.js';
-import { packageRoot } from '../../src/paths/package-root.js';
 import { type CapacitySecond, runCapacity } from '../../src/run/run-capacity.js';
-import { type Environment, loadEnvironmentFile } from '../../src/stack/environment.js';
+import type { Environment } from '../../src/stack/environment.js';
+import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { NativeProvider } from '../../src/stack/native/provider.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
 import type { RunningStack } from '../../src/stack/provider.js';
+import { ToxiproxyClient } from '../../src/stack/toxiproxy-client.js';
 
 // The capacity search against the native stack with a deliberately capped app tier
 // (test/fixtures/capacity/capped-native.yaml: 2 nodes × 4 slots × 40 ms). Users looping on ping

@@ -7,12 +7,12 @@ import type { Post } from '@mattermost/types/posts';
 import type { Team } from '@mattermost/types/teams';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
+import { packageRoot } from '../../src/common/package-root.js';
 import { newClient } from '../../src/mattermost/official-client.js';
-import { packageRoot } from '../../src/paths/package-root.js';
 import { probeContainerRuntime } from '../../src/stack/containers/runtime-probe.js';
-import { loadEnvironmentFile } from '../../src/stack/environment.js';
+import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { StackDocumentSchema } from '../../src/stack/stack-document.js';
+import { ToxiproxyClient } from '../../src/stack/toxiproxy-client.js';
 
 // Real Mattermost in containers: runs only where a Docker-compatible runtime answers (and can pull
 // or already has the images). Elsewhere — the project's own build machines have no runtime — the

@@ -2,11 +2,11 @@ import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/common/package-root.js';
 import { loadDrillFile } from '../../src/drill/drill-file.js';
-import { packageRoot } from '../../src/paths/package-root.js';
-import type { Summary } from '../../src/report/summary-schema.js';
 import { runDrill } from '../../src/run/run-drill.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
+import type { Summary } from '../../src/summary/summary-schema.js';
 
 // CI runs the short form of every shipped drill against the native stack and checks its verdict:
 // each fault was applied and judged, recovery was measured, nothing acknowledged was lost.

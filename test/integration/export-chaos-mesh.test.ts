@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { packageRoot } from '../../src/common/package-root.js';
 import { parseDuration } from '../../src/config/duration.js';
 import {
   type ChaosMeshExportResult,
   exportChaosMesh,
 } from '../../src/export/chaos-mesh/export-chaos-mesh.js';
 import { NetworkChaosSchema, PodChaosSchema, WorkflowSchema } from '../../src/export/chaos-mesh/schema.js';
-import { packageRoot } from '../../src/paths/package-root.js';
 import { runCli } from '../support/cli.js';
 import { crdProblems } from '../support/crds.js';
 

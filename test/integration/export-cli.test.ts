@@ -9,7 +9,7 @@ import {
   SUMMARY_END_MARK,
 } from '../../src/export/k6/summary-document.js';
 import { loadScenarioFile } from '../../src/load/scenario.js';
-import type { Summary } from '../../src/report/summary-schema.js';
+import type { Summary } from '../../src/summary/summary-schema.js';
 import { runCli } from '../support/cli.js';
 
 // The exports and `mmdrill report --from-k6` as a user runs them (the built CLI): a k6 summary in

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { packageRoot } from '../../src/common/package-root.js';
 import { exportK6 } from '../../src/export/k6/export-k6.js';
 import { k6Options } from '../../src/export/k6/k6-options.js';
 import { ScriptConfigMapSchema, TestRunSchema } from '../../src/export/k6/testrun.js';
 import { loadScenarioFile } from '../../src/load/scenario.js';
-import { packageRoot } from '../../src/paths/package-root.js';
 import { crdProblems } from '../support/crds.js';
 
 // `mmdrill export k6` for every shipped scenario: the script type-checks against @types/k6 (with

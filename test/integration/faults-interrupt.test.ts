@@ -1,18 +1,19 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/common/package-root.js';
 import { ExitCleanup } from '../../src/faults/exit-cleanup.js';
 import { parseFaultPlanText } from '../../src/faults/plan.js';
 import { FaultScheduler } from '../../src/faults/scheduler.js';
 import { catalogFromStack } from '../../src/faults/targets.js';
-import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
 import type { FaultPlan } from '../../src/faults/types.js';
-import { packageRoot } from '../../src/paths/package-root.js';
-import { type Environment, loadEnvironmentFile } from '../../src/stack/environment.js';
+import type { Environment } from '../../src/stack/environment.js';
+import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { isPidAlive, processesWithCwd, processState } from '../../src/stack/native/procfs.js';
 import { NativeProvider } from '../../src/stack/native/provider.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
 import type { RunningStack } from '../../src/stack/provider.js';
+import { ToxiproxyClient } from '../../src/stack/toxiproxy-client.js';
 
 // A fault is always removed: when the run is interrupted mid-fault (the drill aborts the
 // scheduler), and — the last resort — when the process exits with faults in force.

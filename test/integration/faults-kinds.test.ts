@@ -2,17 +2,18 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/common/package-root.js';
 import { parseFaultPlanText } from '../../src/faults/plan.js';
 import { FaultScheduler } from '../../src/faults/scheduler.js';
 import { catalogFromStack } from '../../src/faults/targets.js';
-import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
 import type { FaultWindow } from '../../src/faults/types.js';
-import { packageRoot } from '../../src/paths/package-root.js';
-import { type Environment, loadEnvironmentFile } from '../../src/stack/environment.js';
+import type { Environment } from '../../src/stack/environment.js';
+import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { isPidAlive, processState } from '../../src/stack/native/procfs.js';
 import { NativeProvider } from '../../src/stack/native/provider.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
 import type { RunningStack } from '../../src/stack/provider.js';
+import { ToxiproxyClient } from '../../src/stack/toxiproxy-client.js';
 import { type Client4, newClient } from '../support/mattermost.js';
 
 // Each fault kind against the native stack, through the scheduler: its effect is seen while it

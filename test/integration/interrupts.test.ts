@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/paths/package-root.js';
+import { packageRoot } from '../../src/common/package-root.js';
 import { isPidAlive, processState } from '../../src/stack/native/procfs.js';
 import { descendants, startCli } from '../support/cli.js';
 

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, test } from 'vitest';
-import { ToxiproxyApiError, type ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
 import {
   type NginxAccessLogEntry,
   NginxLoadBalancer,
@@ -9,6 +8,7 @@ import {
 import { liveManagedProcessCount } from '../../src/stack/native/process-registry.js';
 import { processGroupMembers } from '../../src/stack/native/procfs.js';
 import { ToxiproxyServer } from '../../src/stack/native/toxiproxy.js';
+import { ToxiproxyApiError, type ToxiproxyClient } from '../../src/stack/toxiproxy-client.js';
 import {
   httpRequest,
   type NamedBackend,

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../bench/chromium.js';
-import { packageRoot } from '../../src/paths/package-root.js';
+import { packageRoot } from '../../src/common/package-root.js';
 import { writeReports } from '../../src/report/write-reports.js';
 import { CRAFTED_FAULTS, craftFaultedRun, REAL_DRILL, REAL_RUN, tempDir } from '../support/report-runs.js';
 

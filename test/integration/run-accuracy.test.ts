@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/common/package-root.js';
 import { parseConfigText } from '../../src/config/load.js';
-import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
 import { ScenarioFileSchema } from '../../src/load/scenario.js';
 import type { Tick } from '../../src/metrics/heartbeat.js';
-import { packageRoot } from '../../src/paths/package-root.js';
 import { driveScenarioLoad } from '../../src/run/run-scenario.js';
-import { loadEnvironmentFile } from '../../src/stack/environment.js';
+import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { NativeProvider } from '../../src/stack/native/provider.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
 import type { RunningStack } from '../../src/stack/provider.js';
+import { ToxiproxyClient } from '../../src/stack/toxiproxy-client.js';
 
 // Is the measurement exact? Known delays injected on the real path must show up, by the right
 // amount, in what the harness reports — including delays the server causes by stalling.

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Summary } from '../../src/report/summary-schema.js';
+import type { Summary } from '../../src/summary/summary-schema.js';
 import { runCli } from '../support/cli.js';
 
 // `mmdrill run` as CI jobs use it: exit 99 when a threshold fails, exit 2 with file:line:field for

@@ -2,16 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/common/package-root.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { ScenarioFileSchema } from '../../src/load/scenario.js';
 import { USER_ACTION_NAMES } from '../../src/mattermost/actions/catalogue.js';
-import { packageRoot } from '../../src/paths/package-root.js';
-import type { Summary } from '../../src/report/summary-schema.js';
 import { runScenario } from '../../src/run/run-scenario.js';
-import { loadEnvironmentFile } from '../../src/stack/environment.js';
+import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { NativeProvider } from '../../src/stack/native/provider.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
 import type { RunningStack } from '../../src/stack/provider.js';
+import type { Summary } from '../../src/summary/summary-schema.js';
 
 // Issue 4's main acceptance run: 100 simulated users for 60 s against the native stack (2 app
 // nodes behind NGINX and Toxiproxy), with an idle time short enough that every action of the mix

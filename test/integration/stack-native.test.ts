@@ -2,13 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
-import { packageRoot } from '../../src/paths/package-root.js';
-import { loadEnvironmentFile } from '../../src/stack/environment.js';
+import { packageRoot } from '../../src/common/package-root.js';
+import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { isPidAlive, processesWithCwd } from '../../src/stack/native/procfs.js';
 import { NativeProvider } from '../../src/stack/native/provider.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
 import type { RunningStack } from '../../src/stack/provider.js';
+import { ToxiproxyClient } from '../../src/stack/toxiproxy-client.js';
 import { newClient } from '../support/mattermost.js';
 import { WebSocketProbe } from '../support/websocket.js';
 

@@ -2,8 +2,8 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeToxicFromChain } from '../../src/faults/toxic-chain.js';
-import type { ToxiproxyClient } from '../../src/faults/toxiproxy-client.js';
 import { ToxiproxyServer } from '../../src/stack/native/toxiproxy.js';
+import type { ToxiproxyClient } from '../../src/stack/toxiproxy-client.js';
 import { ProcessLedger } from '../support/native.js';
 
 // The HF profile puts a 1 s latency toxic and then a 1 KB/s bandwidth toxic on the users' link.

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
-import { packageRoot } from '../../src/paths/package-root.js';
+import { packageRoot } from '../../src/common/package-root.js';
 
 // The official CRDs (../shared/reference/crds, or $MMDRILL_SHARED_DIR/reference/crds) as ajv
 // validators of `spec.versions[].schema.openAPIV3Schema`. Missing CRDs are an error, never a skip:

@@ -1,9 +1,9 @@
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/paths/package-root.js';
-import type { FaultVerdict, Summary } from '../../src/report/summary-schema.js';
+import { packageRoot } from '../../src/common/package-root.js';
 import type { IntervalLine } from '../../src/report/timeseries.js';
+import type { FaultVerdict, Summary } from '../../src/summary/summary-schema.js';
 
 // Run directories for the report suites. The base is a real run (`mmdrill run
 // scenarios/messaging.yaml --users 100 --duration 60s --env environments/native.yaml`, copied to

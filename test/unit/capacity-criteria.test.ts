@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CRITERION_IDS,
-  describeReading,
-  evaluateCriteria,
-  type Observation,
-  resolveCriteria,
-} from '../../src/capacity/criteria.js';
 import { harnessSecond, observe } from '../../src/capacity/observation.js';
 import { parsePrometheusText, sumOf } from '../../src/capacity/prometheus-text.js';
 import { METRIC } from '../../src/metrics/api.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
+import { CRITERION_IDS } from '../../src/summary/capacity-schema.js';
+import {
+  describeReading,
+  evaluateCriteria,
+  type Observation,
+  resolveCriteria,
+} from '../../src/verdict/capacity-criteria.js';
 
 const quiet: Observation = {
   'client-5xx': 0,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FeedbackLoop, type LoopSettings, loopSettingsProblem } from '../../src/capacity/feedback-loop.js';
+import { FeedbackLoop, type LoopSettings } from '../../src/capacity/feedback-loop.js';
+import { loopSettingsProblem } from '../../src/load/capacity-section.js';
 
 // The feedback loop's decisions with a fake clock: the caller says which second it is, what was
 // breached and how many users are active; a simulated server breaches above a capacity.

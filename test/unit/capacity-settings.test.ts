@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../src/capacity/settings.js';
+import { packageRoot } from '../../src/common/package-root.js';
 import { loadScenarioFile } from '../../src/load/scenario.js';
-import { packageRoot } from '../../src/paths/package-root.js';
 
 // What one capacity run does: the shipped scenario's section, the defaults without one, and the
 // command line over both.

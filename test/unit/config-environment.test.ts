@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ConfigError } from '../../src/config/errors.js';
-import { packageRoot } from '../../src/paths/package-root.js';
-import { loadEnvironmentFile, parseEnvironmentText } from '../../src/stack/environment.js';
+import { ConfigError } from '../../src/common/config-error.js';
+import { packageRoot } from '../../src/common/package-root.js';
+import { loadEnvironmentFile, parseEnvironmentText } from '../../src/stack/environment-file.js';
 
 const FILE = 'environments/test.yaml';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { ExitCode, UsageError } from '../../src/cli/exit-codes.js';
+import { ConfigError, type ConfigProblem, formatProblem } from '../../src/common/config-error.js';
+import { ExitCode, UsageError } from '../../src/common/exit-codes.js';
 import { closestMatch, didYouMean, editDistance } from '../../src/config/did-you-mean.js';
-import { ConfigError, type ConfigProblem, formatProblem } from '../../src/config/errors.js';
 
 const problem = (
   line: number,

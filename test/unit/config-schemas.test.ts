@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadConfigFile } from '../../src/config/load.js';
 import {
   CONFIG_KINDS,
   OUTPUT_KINDS,
@@ -9,8 +8,9 @@ import {
   schemaFileName,
   schemaModeline,
   schemasDirectory,
-} from '../../src/config/schemas.js';
-import { packageRoot } from '../../src/paths/package-root.js';
+} from '../../src/cli/schemas.js';
+import { packageRoot } from '../../src/common/package-root.js';
+import { loadConfigFile } from '../../src/config/load.js';
 
 describe('published JSON Schemas', () => {
   test.each([...CONFIG_KINDS, ...OUTPUT_KINDS].map((kind) => [kind.kind, kind] as const))(

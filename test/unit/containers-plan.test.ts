@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { packageRoot } from '../../src/paths/package-root.js';
+import { packageRoot } from '../../src/common/package-root.js';
 import { type ContainerPlan, startWaves } from '../../src/stack/containers/container-plan.js';
 import { allocateHostPorts } from '../../src/stack/containers/host-ports.js';
 import { REPLICATION_INIT_SCRIPT } from '../../src/stack/containers/postgres.js';
@@ -11,7 +11,8 @@ import {
   describeStack,
   planContainersStack,
 } from '../../src/stack/containers/stack-plan.js';
-import { type ContainersEnvironment, loadEnvironmentFile } from '../../src/stack/environment.js';
+import type { ContainersEnvironment } from '../../src/stack/environment.js';
+import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { StackDocumentSchema } from '../../src/stack/stack-document.js';
 
 // The containers provider is checked on the container specifications it produces: no container

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { packageRoot } from '../../src/paths/package-root.js';
+import { packageRoot } from '../../src/common/package-root.js';
 import { afterStartSteps } from '../../src/stack/containers/after-start.js';
 import { PlannedContainer, toWaitStrategy } from '../../src/stack/containers/container-builder.js';
 import { type ContainerPlan, startWaves } from '../../src/stack/containers/container-plan.js';
@@ -11,7 +11,8 @@ import { allocateHostPorts } from '../../src/stack/containers/host-ports.js';
 import { probeContainerRuntime } from '../../src/stack/containers/runtime-probe.js';
 import { generateSecrets, redact, redactError, secretValues } from '../../src/stack/containers/secrets.js';
 import { type ContainersStackPlan, planContainersStack } from '../../src/stack/containers/stack-plan.js';
-import { type ContainersEnvironment, loadEnvironmentFile } from '../../src/stack/environment.js';
+import type { ContainersEnvironment } from '../../src/stack/environment.js';
+import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 
 // The runtime layer's pure parts: the plan → Testcontainers builder mapping (read back from the
 // builder's own fields), the runtime probe, host ports and secret redaction.

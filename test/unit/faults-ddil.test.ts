@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { packageRoot } from '../../src/common/package-root.js';
 import { textReader } from '../../src/faults/config-reader.js';
 import {
   type DdilProfile,
@@ -8,7 +9,6 @@ import {
   loadDdilProfile,
   readDdilProfile,
 } from '../../src/faults/ddil-profile.js';
-import { packageRoot } from '../../src/paths/package-root.js';
 
 const shipped = (name: string) => loadDdilProfile(join(packageRoot(), 'chaos', 'ddil', `${name}.yaml`));
 const lines = (...rows: string[]) => `${rows.join('\n')}\n`;

@@ -1,10 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ConfigError } from '../../src/config/errors.js';
+import { ConfigError } from '../../src/common/config-error.js';
+import { packageRoot } from '../../src/common/package-root.js';
 import { type LoadFaultPlanOptions, loadFaultPlan, parseFaultPlanText } from '../../src/faults/plan.js';
-import { packageRoot } from '../../src/paths/package-root.js';
-import { type Environment, parseEnvironmentText } from '../../src/stack/environment.js';
+import type { Environment } from '../../src/stack/environment.js';
+import { parseEnvironmentText } from '../../src/stack/environment-file.js';
 
 const FILE = 'chaos/test.yaml';
 const lines = (...rows: string[]) => `${rows.join('\n')}\n`;

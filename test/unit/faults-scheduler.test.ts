@@ -1,15 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { ExitCleanup } from '../../src/faults/exit-cleanup.js';
 import { FaultScheduler } from '../../src/faults/scheduler.js';
+import type { FaultEntryBase, FaultPlan, PlannedFault } from '../../src/faults/types.js';
+import type { ControllableComponent, RunningStack } from '../../src/stack/provider.js';
+import type { StackDocument } from '../../src/stack/stack-document.js';
 import {
   type Toxic,
   type ToxicSpec,
   type ToxicType,
   ToxiproxyClient,
-} from '../../src/faults/toxiproxy-client.js';
-import type { FaultEntryBase, FaultPlan, PlannedFault } from '../../src/faults/types.js';
-import type { ControllableComponent, RunningStack } from '../../src/stack/provider.js';
-import type { StackDocument } from '../../src/stack/stack-document.js';
+} from '../../src/stack/toxiproxy-client.js';
 
 // The scheduler's timing and its guarantee that every fault is removed, against a stack and a
 // Toxiproxy that only record what is done to them.

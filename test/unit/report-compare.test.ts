@@ -4,7 +4,7 @@ import { lexer, type Tokens } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { compareSummaries, errorDelta, latencyDelta, parseBand } from '../../src/report/compare.js';
 import { renderCompareMarkdown } from '../../src/report/compare-markdown.js';
-import type { Summary } from '../../src/report/summary-schema.js';
+import type { Summary } from '../../src/summary/summary-schema.js';
 import { REAL_RUN } from '../support/report-runs.js';
 
 const REGRESSED = join(REAL_RUN, '..', 'messaging-regressed');

@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
-import { packageRoot } from '../../src/paths/package-root.js';
+import { packageRoot } from '../../src/common/package-root.js';
 import { escapeXml, renderJunit } from '../../src/report/junit.js';
 import { loadRun } from '../../src/report/run-data.js';
 import { craftFaultedRun, REAL_DRILL, REAL_RUN, tempDir } from '../support/report-runs.js';

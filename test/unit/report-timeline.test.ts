@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FaultVerdict } from '../../src/report/summary-schema.js';
 import { faultWindowsFromSummary, parseTimeseries } from '../../src/report/timeline.js';
+import type { FaultVerdict } from '../../src/summary/summary-schema.js';
 
 const interval = (elapsedS: number) =>
   JSON.stringify({

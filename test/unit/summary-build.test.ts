@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, test } from 'vitest';
-import { schemaFileName, schemasDirectory } from '../../src/config/schemas.js';
+import { schemaFileName, schemasDirectory } from '../../src/cli/schemas.js';
 import { METRIC } from '../../src/metrics/api.js';
 import type { HarnessReport } from '../../src/metrics/harness-monitor.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';

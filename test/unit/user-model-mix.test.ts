@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/load/behaviours/seeded-random.js';
+import { seededRandom } from '../../src/common/seeded-random.js';
 import { ActionMix } from '../../src/mattermost/actions/action-mix.js';
 import { PRODUCTION_MIX, USER_ACTION_NAMES } from '../../src/mattermost/actions/catalogue.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/load/behaviours/seeded-random.js';
+import { seededRandom } from '../../src/common/seeded-random.js';
 import { DEFAULT_IDLE, DEFAULT_RATES, idleTimeMs, rateOf } from '../../src/load/behaviours/user-pace.js';
 
 // Idle time between actions and the users' rate classes (Mattermost's load tool figures).

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Ajv } from 'ajv';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { DeliverySummary, MissedDelivery } from '../../src/mattermost/delivery.js';
-import { AuditReportSchema } from '../../src/report/summary-schema.js';
+import { AuditReportSchema } from '../../src/summary/summary-schema.js';
 import { readBackPosts, readBackThrough } from '../../src/verdict/audit-posts.js';
 import { auditFailures, auditReport, auditRun, deliveryAudit } from '../../src/verdict/audits.js';
 

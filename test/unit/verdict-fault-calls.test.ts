@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import { describe, expect, test } from 'vitest';
-import { FaultVerdictSchema } from '../../src/report/summary-schema.js';
+import { FaultVerdictSchema } from '../../src/summary/summary-schema.js';
 import type { CallsSecond, SecondObservation } from '../../src/verdict/fault-observations.js';
 import { type JudgedFaultWindow, judgeFaults } from '../../src/verdict/faults.js';
 

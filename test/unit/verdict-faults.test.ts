@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import { describe, expect, test } from 'vitest';
-import { FaultVerdictSchema } from '../../src/report/summary-schema.js';
+import { FaultVerdictSchema } from '../../src/summary/summary-schema.js';
 import { sketchOfSamples } from '../../src/verdict/fault-latency-sketch.js';
 import type { SecondObservation } from '../../src/verdict/fault-observations.js';
 import { faultFailures, type JudgedFaultWindow, judgeFaults } from '../../src/verdict/faults.js';

@@ -12,10 +12,11 @@ import { jsonLogger, type Logger } from './log.js';
 import { DoubleMetrics } from './metrics.js';
 import type { WsEvent } from './model/types.js';
 import { registerRoutes } from './routes.js';
-import type { EventPublisher, Services } from './services.js';
+import type { Services } from './services.js';
 import { Database } from './store/db.js';
 import { ensureSchema } from './store/schema.js';
 import { SessionStore } from './store/sessions.js';
+import type { EventPublisher } from './ws/broadcast.js';
 import { WebSocketHub } from './ws/hub.js';
 
 const WEBSOCKET_PATH = /^\/api\/v[0-9]+\/(users\/)?websocket$/;

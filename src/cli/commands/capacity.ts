@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { resolveSettings } from '../../capacity/settings.js';
+import { UsageError } from '../../common/exit-codes.js';
 import { parseDuration } from '../../config/duration.js';
 import { loadScenarioFile } from '../../load/scenario.js';
-import type { Summary } from '../../report/summary-schema.js';
 import { runCapacity } from '../../run/run-capacity.js';
 import { DEFAULT_STATE_DIR } from '../../stack/state.js';
+import type { Summary } from '../../summary/summary-schema.js';
 import { againstRunTarget, outDirFor, printVerdict, runInFrame } from '../command-frame.js';
-import { UsageError } from '../exit-codes.js';
 import { progressLine } from '../output.js';
 
 interface CapacityCommandOptions {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { ExitCode, UsageError } from '../../common/exit-codes.js';
 import { parseBand } from '../../report/compare.js';
 import { compareRuns } from '../../report/compare-runs.js';
-import { ExitCode, UsageError } from '../exit-codes.js';
 import { progressLine } from '../output.js';
 
 interface CompareCommandOptions {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadEnvironmentFile } from '../../stack/environment.js';
+import { ExitCode } from '../../common/exit-codes.js';
+import { loadEnvironmentFile } from '../../stack/environment-file.js';
 import { checkNativeBinaries, INSTALL_HINTS } from '../../stack/native/binaries.js';
 import { doubleEntryPoint } from '../../stack/native/double-node.js';
 import { defaultEnvironmentFile } from '../defaults.js';
-import { ExitCode } from '../exit-codes.js';
 import { colour, table } from '../output.js';
 
 interface Check {

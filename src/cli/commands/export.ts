@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { UsageError } from '../../common/exit-codes.js';
 import { exportChaosMesh } from '../../export/chaos-mesh/export-chaos-mesh.js';
 import { exportK6 } from '../../export/k6/export-k6.js';
-import { UsageError } from '../exit-codes.js';
 
 // `mmdrill export k6|chaos-mesh`: hand a scenario to k6 / k6-operator and a fault plan to Chaos
 // Mesh, for runs beyond one machine (docs/kubernetes.md).

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { UsageError } from '../../common/exit-codes.js';
 import { reportFromK6 } from '../../export/k6/report-from-k6.js';
 import { parseFormats, REPORT_FORMATS, writeReports } from '../../report/write-reports.js';
-import { UsageError } from '../exit-codes.js';
 import { progressLine } from '../output.js';
 
 interface ReportCommandOptions {

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
+import { UsageError } from '../../common/exit-codes.js';
 import { parseDuration } from '../../config/duration.js';
 import { loadScenarioFile } from '../../load/scenario.js';
 import { parseListenAddress } from '../../metrics/prometheus.js';
 import { runScenario } from '../../run/run-scenario.js';
 import { DEFAULT_STATE_DIR } from '../../stack/state.js';
 import { againstRunTarget, outDirFor, printVerdict, runInFrame } from '../command-frame.js';
-import { UsageError } from '../exit-codes.js';
 
 interface RunCommandOptions {
   env?: string;

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
+import { UsageError } from '../../common/exit-codes.js';
 import { credentialsFile } from '../../seed/credentials.js';
 import { seed } from '../../seed/seeder.js';
 import { resolveShape } from '../../seed/shape.js';
 import { resolveSeedTarget } from '../../seed/target.js';
 import { DEFAULT_STATE_DIR } from '../../stack/state.js';
 import { runInFrame } from '../command-frame.js';
-import { UsageError } from '../exit-codes.js';
 import { progressLine, seconds } from '../output.js';
 
 interface SeedCommandOptions {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadEnvironmentFile } from '../../stack/environment.js';
+import { ExitCode, UsageError } from '../../common/exit-codes.js';
+import { loadEnvironmentFile } from '../../stack/environment-file.js';
 import { createRunDir } from '../../stack/native/run-dir.js';
 import { providerFor } from '../../stack/providers.js';
 import type { StackDocument } from '../../stack/stack-document.js';
@@ -17,7 +18,6 @@ import {
 } from '../../stack/state.js';
 import { runInFrame } from '../command-frame.js';
 import { defaultEnvironmentFile } from '../defaults.js';
-import { ExitCode, UsageError } from '../exit-codes.js';
 import { colour, progressLine, seconds, table } from '../output.js';
 
 interface StackOptions {

@@ -1,8 +1,9 @@
-import { UsageError } from '../../cli/exit-codes.js';
+import { UsageError } from '../../common/exit-codes.js';
 import { formatDuration } from '../../config/duration.js';
 import { loadFaultPlan } from '../../faults/plan.js';
 import type { FaultPlan } from '../../faults/types.js';
-import { type ExistingEnvironment, loadEnvironmentFile } from '../../stack/environment.js';
+import type { ExistingEnvironment } from '../../stack/environment.js';
+import { loadEnvironmentFile } from '../../stack/environment-file.js';
 import type { KubernetesSettings } from '../../stack/kubernetes.js';
 import { OutputDirectory, yamlDocuments } from '../write-output.js';
 import { clusterTargets } from './cluster-targets.js';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRoot } from '../../common/package-root.js';
 import { parseDuration } from '../../config/duration.js';
 import { DEFAULT_RATES } from '../../load/behaviours/user-pace.js';
 import { loadScenarioFile, type ScenarioFile } from '../../load/scenario.js';
@@ -7,9 +8,9 @@ import { ActionMix } from '../../mattermost/actions/action-mix.js';
 import type { UserActionName } from '../../mattermost/actions/catalogue.js';
 import { REPLY_SHARE } from '../../mattermost/actions/create-post.js';
 import { WORDS } from '../../mattermost/message-text.js';
-import { packageRoot } from '../../paths/package-root.js';
 import { resolveShape } from '../../seed/shape.js';
-import { type Environment, loadEnvironmentFile } from '../../stack/environment.js';
+import type { Environment } from '../../stack/environment.js';
+import { loadEnvironmentFile } from '../../stack/environment-file.js';
 import { OutputDirectory, yamlDocuments } from '../write-output.js';
 import { type K6OptionsResult, k6Options } from './k6-options.js';
 import { renderK6Script, type ScriptData } from './script.js';

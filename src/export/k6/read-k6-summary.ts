@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
-import { UsageError } from '../../cli/exit-codes.js';
+import { UsageError } from '../../common/exit-codes.js';
 import {
   type K6SummaryDocument,
   K6SummaryDocumentSchema,

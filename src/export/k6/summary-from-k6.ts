@@ -1,5 +1,5 @@
 import { redactArgv } from '../../report/summary.js';
-import type { MetricSummary, Summary } from '../../report/summary-schema.js';
+import type { MetricSummary, Summary } from '../../summary/summary-schema.js';
 import { compare, parseExpression, type ThresholdResult } from '../../verdict/thresholds.js';
 import { decideVerdict } from '../../verdict/verdict.js';
 import type { K6Metric, K6SummaryDocument } from './summary-document.js';

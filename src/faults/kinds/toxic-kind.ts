@@ -1,16 +1,16 @@
 import { type TProperties, Type } from '@sinclair/typebox';
 import type { ConfigIssue } from '../../config/load.js';
 import { StringEnum } from '../../config/schema-builders.js';
-import { activeFault, defineFaultKind, type FaultContext, type FaultKind, type KindEntry } from '../kind.js';
-import type { ResolvedTarget } from '../targets.js';
-import { removeToxicFromChain } from '../toxic-chain.js';
 import {
   type ToxicAttributesByType,
   type ToxicStream,
   type ToxicType,
   ToxiproxyApiError,
   type ToxiproxyClient,
-} from '../toxiproxy-client.js';
+} from '../../stack/toxiproxy-client.js';
+import { activeFault, defineFaultKind, type FaultContext, type FaultKind, type KindEntry } from '../kind.js';
+import type { ResolvedTarget } from '../targets.js';
+import { removeToxicFromChain } from '../toxic-chain.js';
 import type { ActiveFault, FaultKindName } from '../types.js';
 
 // What every Toxiproxy toxic kind shares: the direction and the share of connections it acts

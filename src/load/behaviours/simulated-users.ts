@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { seededRandom } from '../../common/seeded-random.js';
 import type { Action } from '../../mattermost/actions/action.js';
 import { type DeliverySummary, DeliveryTracker } from '../../mattermost/delivery.js';
 import { inScope } from '../../mattermost/http.js';
@@ -8,7 +9,6 @@ import { type DirectoryUser, SimulatedUser } from '../../mattermost/simulated-us
 import { OpenSocketCount } from '../../mattermost/ws-session.js';
 import { type Counter, METRIC, type Metrics, type Trend } from '../../metrics/api.js';
 import type { SeedCredentials } from '../../seed/credentials.js';
-import { seededRandom } from './seeded-random.js';
 
 // The simulated users of one behaviour (user model or action loop): who VU n is, creating and
 // closing them, running one action with its metrics, and the delivery tracker they share.

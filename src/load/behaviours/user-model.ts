@@ -1,12 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { type Random, seededRandom } from '../../common/seeded-random.js';
 import { ActionMix } from '../../mattermost/actions/action-mix.js';
 import { USER_ACTIONS, type UserActionName } from '../../mattermost/actions/catalogue.js';
 import { getStatuses } from '../../mattermost/actions/get-statuses.js';
 import type { DeliverySummary, DeliveryTracker } from '../../mattermost/delivery.js';
 import type { SimulatedUser } from '../../mattermost/simulated-user.js';
 import type { Behaviour, Iteration } from '../types.js';
-import { type Random, seededRandom } from './seeded-random.js';
 import { SimulatedUsers, type SimulatedUsersOptions } from './simulated-users.js';
 import {
   DEFAULT_IDLE,

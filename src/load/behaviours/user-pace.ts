@@ -1,4 +1,4 @@
-import type { Random } from './seeded-random.js';
+import type { Random } from '../../common/seeded-random.js';
 
 // How fast a simulated user acts in the closed model: Mattermost's idle time between actions,
 // uniform in [min, 2·avg − min) and scaled by the user's rate (a higher rate = a slower user),

@@ -1,3 +1,4 @@
+import { forEachBounded } from '../../common/bounded-parallel.js';
 import { parseDuration } from '../../config/duration.js';
 import { CallParticipant } from '../../mattermost/calls/call-participant.js';
 import {
@@ -10,7 +11,6 @@ import {
 import { FrameClock } from '../../mattermost/calls/frame-clock.js';
 import type { IceServer } from '../../mattermost/calls/wrtc.js';
 import { METRIC, type Metrics } from '../../metrics/api.js';
-import { forEachBounded } from '../../seed/bounded-parallel.js';
 import type { SeedCredentials } from '../../seed/credentials.js';
 import { type CallsSection, callsLengthMs } from './calls-schema.js';
 import { callLabel, type PlannedParticipant, participantLabel, planParticipants } from './join-schedule.js';

@@ -1,4 +1,4 @@
-import type { Random } from '../../load/behaviours/seeded-random.js';
+import type { Random } from '../../common/seeded-random.js';
 import { PRODUCTION_MIX, USER_ACTION_NAMES, type UserActionName } from './catalogue.js';
 
 // Which action a user does next: a weighted draw over the action mix.

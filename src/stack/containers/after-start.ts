@@ -1,5 +1,5 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { ToxiproxyClient } from '../../faults/toxiproxy-client.js';
+import { ToxiproxyClient } from '../toxiproxy-client.js';
 import { REGION } from './object-store.js';
 import type { ContainersStackPlan } from './stack-plan.js';
 import type { ProxyPlan } from './topology.js';

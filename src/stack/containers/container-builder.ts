@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { BoundPorts, GenericContainer, Wait, type WaitStrategy } from 'testcontainers';
-import { type ContainerPlan, LOOPBACK, type WaitPlan } from './container-plan.js';
+import { LOOPBACK } from '../../common/loopback.js';
+import type { ContainerPlan, WaitPlan } from './container-plan.js';
 
 // The one place a ContainerPlan becomes Testcontainers calls. Every field of the plan maps to
 // exactly one builder call, so what the plan says is what the runtime is asked to create.

@@ -79,8 +79,6 @@ export interface PlanContext {
   license?: string;
 }
 
-export const LOOPBACK = '127.0.0.1';
-
 /**
  * Groups plans into waves that can start together: every plan's dependencies are in earlier
  * waves. Within a wave, plans keep their list order. Throws on an unknown dependency or a cycle.

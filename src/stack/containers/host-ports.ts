@@ -1,3 +1,4 @@
+import { LOOPBACK } from '../../common/loopback.js';
 import type { ContainersEnvironment } from '../environment.js';
 import { freePort } from '../native/ports.js';
 import { proxiedLinks } from './topology.js';
@@ -41,7 +42,7 @@ export async function allocateHostPorts(
         return port;
       }
     }
-    throw new Error('could not find enough distinct free ports on 127.0.0.1');
+    throw new Error(`could not find enough distinct free ports on ${LOOPBACK}`);
   };
   const links = proxiedLinks(env);
   const users = await pick(env.ports.lb);

@@ -1,4 +1,5 @@
-import { type ContainerPlan, LOOPBACK, type PlanContext } from './container-plan.js';
+import { LOOPBACK } from '../../common/loopback.js';
+import type { ContainerPlan, PlanContext } from './container-plan.js';
 import { BUCKET, REGION } from './object-store.js';
 import { DATABASE, DATABASE_USER } from './postgres.js';
 import { callsEnvironment, RTCD_NAME } from './rtcd.js';

@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
+import { LOOPBACK } from '../../common/loopback.js';
 import { parseDuration } from '../../config/duration.js';
 import { renderNginxConfig } from '../native/nginx-config.js';
-import { type ContainerPlan, LOOPBACK, type PlanContext } from './container-plan.js';
+import type { ContainerPlan, PlanContext } from './container-plan.js';
 import { APP_HTTP_PORT, appName, dialAddress, SERVICES } from './topology.js';
 
 // The load balancer from the official `nginx` image, with the same nginx.conf the native

@@ -1,4 +1,5 @@
-import { type ContainerPlan, LOOPBACK, type PlanContext } from './container-plan.js';
+import { LOOPBACK } from '../../common/loopback.js';
+import type { ContainerPlan, PlanContext } from './container-plan.js';
 import { SERVICES } from './topology.js';
 
 // The S3-compatible object store from the `minio/minio` image (which users' stacks may run;

@@ -1,4 +1,5 @@
-import { type ContainerPlan, LOOPBACK, type PlanContext, type WaitPlan } from './container-plan.js';
+import { LOOPBACK } from '../../common/loopback.js';
+import type { ContainerPlan, PlanContext, WaitPlan } from './container-plan.js';
 import { SERVICES } from './topology.js';
 
 // PostgreSQL primary and streaming replica from the official `postgres` image. The primary is

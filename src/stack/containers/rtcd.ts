@@ -1,4 +1,5 @@
-import { type ContainerPlan, LOOPBACK, type PlanContext } from './container-plan.js';
+import { LOOPBACK } from '../../common/loopback.js';
+import type { ContainerPlan, PlanContext } from './container-plan.js';
 
 // The Calls media server from the official `mattermost/rtcd` image. Configured through RTCD_*
 // variables (TOML path upper-cased: api.security.allow_self_registration →

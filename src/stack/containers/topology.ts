@@ -1,5 +1,5 @@
+import { LOOPBACK } from '../../common/loopback.js';
 import type { ContainersEnvironment, LinkName } from '../environment.js';
-import { LOOPBACK } from './container-plan.js';
 
 // Where each service answers on the stack's container network, and which links pass through a
 // Toxiproxy proxy. Containers reach each other by network alias; the host reaches them only

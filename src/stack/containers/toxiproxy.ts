@@ -1,4 +1,5 @@
-import { type ContainerPlan, LOOPBACK, type PlanContext, type PublishedPort } from './container-plan.js';
+import { LOOPBACK } from '../../common/loopback.js';
+import type { ContainerPlan, PlanContext, PublishedPort } from './container-plan.js';
 import { PROXY_PORTS, SERVICES } from './topology.js';
 
 // Toxiproxy from the `ghcr.io/shopify/toxiproxy` image. The container starts with no proxies;

@@ -1,4 +1,3 @@
-import { ToxiproxyClient } from '../../faults/toxiproxy-client.js';
 import { newClient } from '../../mattermost/official-client.js';
 import type { Environment, LinkName } from '../environment.js';
 import { healthOfDetached } from '../native/detached.js';
@@ -11,6 +10,7 @@ import type {
   UpOptions,
 } from '../provider.js';
 import type { StackDocument, StackProxy } from '../stack-document.js';
+import { ToxiproxyClient } from '../toxiproxy-client.js';
 
 /**
  * A deployment mmdrill did not start: nothing to bring up or down. `up` checks that the URL

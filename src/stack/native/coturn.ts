@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LOOPBACK } from '../../common/loopback.js';
 import { findTurnserver } from './binaries.js';
-import { freePort, LOOPBACK } from './ports.js';
+import { freePort } from './ports.js';
 import { ManagedProcess } from './process.js';
 import { ProcessComponent } from './process-component.js';
 import { Wait } from './wait.js';

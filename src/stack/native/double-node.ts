@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../paths/package-root.js';
-import { freePort, LOOPBACK } from './ports.js';
+import { LOOPBACK } from '../../common/loopback.js';
+import { packageRoot } from '../../common/package-root.js';
+import { freePort } from './ports.js';
 import { ManagedProcess, type ProcessExit } from './process.js';
 import { Wait } from './wait.js';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { LOOPBACK } from './ports.js';
+import { LOOPBACK } from '../../common/loopback.js';
 
 // nginx.conf for the load balancer in front of the app nodes, after Mattermost's HA guidance
 // (docs.mattermost.com, "High availability cluster": NGINX configuration).

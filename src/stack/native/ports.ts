@@ -1,9 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-
-/** Every native component binds here and nowhere else. */
-export const LOOPBACK = '127.0.0.1';
+import { LOOPBACK } from '../../common/loopback.js';
 
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -3,9 +3,10 @@ import { appendFile, chmod, mkdir, readdir, readFile, rm, writeFile } from 'node
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { LOOPBACK } from '../../common/loopback.js';
 import { postgresBinDir } from './binaries.js';
 import { assertUserCanEnter, chownTo, isRoot, lookupOsUser, type OsUser } from './os-user.js';
-import { assertPortFree, freePort, isPortFree, LOOPBACK } from './ports.js';
+import { assertPortFree, freePort, isPortFree } from './ports.js';
 import { ManagedProcess } from './process.js';
 import { isPidAlive, processesWithCwd, signalPids, waitUntilStopped } from './procfs.js';
 import { Wait } from './wait.js';

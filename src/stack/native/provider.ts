@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UserProfile } from '@mattermost/types/users';
+import { LOOPBACK } from '../../common/loopback.js';
 import { parseDuration } from '../../config/duration.js';
-import { ToxiproxyClient } from '../../faults/toxiproxy-client.js';
 import { newClient } from '../../mattermost/official-client.js';
 import type { Environment, LinkName, NativeEnvironment } from '../environment.js';
 import {
@@ -16,11 +16,12 @@ import {
   type UpOptions,
 } from '../provider.js';
 import type { StackComponent, StackDocument, StackProxy } from '../stack-document.js';
+import { ToxiproxyClient } from '../toxiproxy-client.js';
 import { anyAlive, healthOfDetached, stopDetachedProcesses } from './detached.js';
 import { DoubleAppNode } from './double-node.js';
 import { NginxLoadBalancer } from './nginx.js';
 import { VersityGateway } from './object-store.js';
-import { freePort, LOOPBACK } from './ports.js';
+import { freePort } from './ports.js';
 import { PostgresCluster } from './postgres.js';
 import { type CallsTier, describeCallsTier, startCallsTier } from './rtcd-tier.js';
 import { ToxiproxyServer } from './toxiproxy.js';

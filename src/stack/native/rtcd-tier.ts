@@ -1,8 +1,8 @@
 import { join } from 'node:path';
+import { LOOPBACK } from '../../common/loopback.js';
 import type { LinkName, NativeEnvironment } from '../environment.js';
 import type { StackComponent } from '../stack-document.js';
 import { CoturnServer } from './coturn.js';
-import { LOOPBACK } from './ports.js';
 import { RtcdDouble } from './rtcd.js';
 
 /** The Calls parts of a native stack and what every app node needs to use them. */

@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ToxiproxyClient } from '../../faults/toxiproxy-client.js';
+import { LOOPBACK } from '../../common/loopback.js';
+import { ToxiproxyClient } from '../toxiproxy-client.js';
 import { findToxiproxyServer } from './binaries.js';
-import { assertPortFree, freePort, LOOPBACK } from './ports.js';
+import { assertPortFree, freePort } from './ports.js';
 import { ManagedProcess } from './process.js';
 import { ProcessComponent } from './process-component.js';
 import { Wait } from './wait.js';

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LOOPBACK } from './ports.js';
+import { LOOPBACK } from '../../common/loopback.js';
 
 /** What a strategy may look at while a process starts. */
 export interface WaitContext {

@@ -2,7 +2,6 @@ import { ok, statusOk } from '../http/context.js';
 import { AppError, forbidden, invalidBodyParam } from '../http/errors.js';
 import type { ApiRouter } from '../http/router.js';
 import { isValidId } from '../model/ids.js';
-import { broadcastTo } from '../services.js';
 import {
   CHANNEL_MEMBER_COLUMNS,
   type ChannelMemberRow,
@@ -15,6 +14,7 @@ import {
 import { setStatus } from '../store/statuses.js';
 import { canViewTeam, getTeamMember } from '../store/teams.js';
 import { isSystemAdmin, requireUser } from '../store/users.js';
+import { broadcastTo } from '../ws/broadcast.js';
 import { readableChannel } from './channels.js';
 import { idParam, userIdParam } from './params.js';
 

@@ -5,7 +5,7 @@ import { AppError, forbidden, invalidBodyParam } from '../http/errors.js';
 import type { ApiRouter } from '../http/router.js';
 import { isValidId } from '../model/ids.js';
 import type { Session } from '../model/types.js';
-import { broadcastTo, type Services } from '../services.js';
+import type { Services } from '../services.js';
 import {
   CHANNEL_COLUMNS,
   type ChannelRow,
@@ -18,6 +18,7 @@ import {
 } from '../store/channels.js';
 import { canManageTeam, canViewTeam, requireTeam, requireTeamByName } from '../store/teams.js';
 import { isSystemAdmin, USER_COLUMNS, type UserRow } from '../store/users.js';
+import { broadcastTo } from '../ws/broadcast.js';
 import { channelNameParam, idParam, isValidChannelName, teamNameParam, userIdParam } from './params.js';
 
 const DISPLAY_NAME_MAX_RUNES = 64;

@@ -2,7 +2,7 @@ import { ok, type RequestContext, statusOk } from '../http/context.js';
 import { AppError, forbidden, invalidParam } from '../http/errors.js';
 import type { ApiRouter } from '../http/router.js';
 import { isValidId } from '../model/ids.js';
-import { broadcastTo, type Services } from '../services.js';
+import type { Services } from '../services.js';
 import { getChannel } from '../store/channels.js';
 import {
   type DraftRow,
@@ -13,6 +13,7 @@ import {
   upsertDraft,
 } from '../store/drafts.js';
 import { canViewTeam } from '../store/teams.js';
+import { broadcastTo } from '../ws/broadcast.js';
 import { idParam, userIdParam } from './params.js';
 import { requireChannelPermission } from './post-access.js';
 

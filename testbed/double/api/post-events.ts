@@ -1,7 +1,8 @@
 import type { Post } from '../model/types.js';
-import { broadcastTo, type Services } from '../services.js';
+import type { Services } from '../services.js';
 import type { ChannelRow } from '../store/channels.js';
 import { threadForFollowers } from '../store/threads.js';
+import { broadcastTo } from '../ws/broadcast.js';
 
 // WebSocket events of post changes, published only after the change committed.
 

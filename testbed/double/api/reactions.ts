@@ -2,9 +2,10 @@ import { ok, statusOk } from '../http/context.js';
 import { AppError, forbidden, invalidUrlParam } from '../http/errors.js';
 import type { ApiRouter } from '../http/router.js';
 import { isValidId } from '../model/ids.js';
-import { broadcastTo, type Services } from '../services.js';
+import type { Services } from '../services.js';
 import { getPostRow } from '../store/posts.js';
 import { deleteReaction, reactionsForPost, saveReaction, toReaction } from '../store/reactions.js';
+import { broadcastTo } from '../ws/broadcast.js';
 import { idParam, userIdParam } from './params.js';
 import { isAdmin, postNotFound, requirePermissionByPost } from './post-access.js';
 

@@ -2,7 +2,7 @@ import { ok } from '../http/context.js';
 import { AppError, forbidden, invalidBodyParam } from '../http/errors.js';
 import type { ApiRouter } from '../http/router.js';
 import { isValidId } from '../model/ids.js';
-import { broadcastTo, type Services } from '../services.js';
+import type { Services } from '../services.js';
 import {
   adminTeamIds,
   canManageTeam,
@@ -21,6 +21,7 @@ import {
   toTeamMember,
 } from '../store/teams.js';
 import { isSystemAdmin, requireUser } from '../store/users.js';
+import { broadcastTo } from '../ws/broadcast.js';
 import { idParam, isValidTeamName, teamNameParam, userIdParam } from './params.js';
 
 const DISPLAY_NAME_MAX_RUNES = 64;

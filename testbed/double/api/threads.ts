@@ -1,11 +1,12 @@
 import { ok, type RequestContext, statusOk } from '../http/context.js';
 import { AppError, forbidden, invalidUrlParam } from '../http/errors.js';
 import type { ApiRouter } from '../http/router.js';
-import { broadcastTo, type Services } from '../services.js';
+import type { Services } from '../services.js';
 import { getPostRow } from '../store/posts.js';
 import { canViewTeam } from '../store/teams.js';
 import { markThreadRead, setThreadFollowing, threadForUser, threadsForUser } from '../store/threads.js';
 import { requireUser } from '../store/users.js';
+import { broadcastTo } from '../ws/broadcast.js';
 import { idParam, userIdParam } from './params.js';
 import { postNotFound, requirePermissionByPost, requireSelfOrAdmin } from './post-access.js';
 

@@ -1,5 +1,5 @@
 import type { CallState, SessionOutcome } from '../../rtcd/link-protocol.js';
-import { broadcastTo, type EventPublisher } from '../services.js';
+import { broadcastTo, type EventPublisher } from '../ws/broadcast.js';
 
 export const CALLS_PLUGIN_ID = 'com.mattermost.calls';
 /** Prefix of the plugin's WebSocket action names and of its event names. */

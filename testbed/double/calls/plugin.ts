@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import type { CallState, LinkMessage, SessionOutcome, UserStateChange } from '../../rtcd/link-protocol.js';
 import type { Logger } from '../log.js';
-import type { EventPublisher } from '../services.js';
+import type { EventPublisher } from '../ws/broadcast.js';
 import type { WebConnection } from '../ws/connection.js';
 import { CALLS_PREFIX, CallsEvents } from './events.js';
 import { RtcdError, RtcdLink } from './rtcd-link.js';

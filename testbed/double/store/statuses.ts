@@ -1,5 +1,6 @@
 import type { Status } from '../model/types.js';
-import { broadcastTo, type Services } from '../services.js';
+import type { Services } from '../services.js';
+import { broadcastTo } from '../ws/broadcast.js';
 import type { Database } from './db.js';
 
 export type StatusValue = Status['status'];

@@ -1,6 +1,7 @@
 import { AppError } from '../http/errors.js';
-import { broadcastTo, type Services } from '../services.js';
+import type { Services } from '../services.js';
 import { allOnlineStatuses, getStatuses } from '../store/statuses.js';
+import { broadcastTo } from './broadcast.js';
 import type { WebConnection } from './connection.js';
 
 export interface ActionContext {

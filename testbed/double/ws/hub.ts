@@ -6,9 +6,10 @@ import { AppError } from '../http/errors.js';
 import { tokenFrom } from '../http/router.js';
 import { newId } from '../model/ids.js';
 import type { Session, WsEvent } from '../model/types.js';
-import { broadcastTo, type Services } from '../services.js';
+import type { Services } from '../services.js';
 import { getStatuses, setStatus } from '../store/statuses.js';
 import { ACTIONS } from './actions.js';
+import { broadcastTo } from './broadcast.js';
 import { frameHead, WebConnection } from './connection.js';
 import { MembershipIndex } from './membership.js';
 

@@ -1,6 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import { CapacityReportSchema } from '../capacity/capacity-schema.js';
 import { PROVIDERS } from '../stack/environment.js';
+import { CapacityReportSchema } from './capacity-schema.js';
 
 // summary.json: the stable contract users' CI scripts read. Published as
 // schemas/summary.schema.json. Add fields as optional; never rename or remove one.

@@ -1,5 +1,6 @@
 // A typed client for Toxiproxy's HTTP API (v2.12). Every network fault a drill injects goes
 // through it: toxics for impairment, `enabled` for a partition, `upstream` for a moved endpoint.
+// It lives in stack/ because the stack providers create the proxies with it; faults/ adds toxics.
 
 /** Which direction a toxic acts on: client → upstream, or upstream → client. */
 export type ToxicStream = 'upstream' | 'downstream';

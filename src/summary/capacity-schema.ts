@@ -1,8 +1,19 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { CRITERION_IDS } from './criteria.js';
 
 // summary.json's `capacity` block (part of schemas/summary.schema.json): what `mmdrill capacity`
 // found. Add fields as optional; never rename or remove one.
+
+/** Mattermost's capacity criteria, named in the summary; `verdict/capacity-criteria.ts` judges them. */
+export const CRITERION_IDS = [
+  'client-5xx',
+  'client-timeouts',
+  'avg-latency',
+  'p99-latency',
+  'server-5xx',
+  'app-cpu',
+  'app-memory',
+] as const;
+export type CriterionId = (typeof CRITERION_IDS)[number];
 
 const Closed = { additionalProperties: false } as const;
 const CriterionIdSchema = Type.Union(

@@ -2,7 +2,7 @@
 // fails when the committed files differ from what this writes, so run it after changing a schema.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { packageRoot } from '../paths/package-root.js';
+import { packageRoot } from '../common/package-root.js';
 import { CONFIG_KINDS, OUTPUT_KINDS, renderSchemaFile, schemaFileName, schemasDirectory } from './schemas.js';
 
 const directory = schemasDirectory();

@@ -1,17 +1,7 @@
 // Mattermost's capacity criteria (../shared/reference/targets-and-workload.md), evaluated once a
 // second by the capacity search: what each one reads, its default limit, and the check itself.
 // Pure: the observation comes from the run's 1-s interval and the app nodes' metrics.
-
-export const CRITERION_IDS = [
-  'client-5xx',
-  'client-timeouts',
-  'avg-latency',
-  'p99-latency',
-  'server-5xx',
-  'app-cpu',
-  'app-memory',
-] as const;
-export type CriterionId = (typeof CRITERION_IDS)[number];
+import { CRITERION_IDS, type CriterionId } from '../summary/capacity-schema.js';
 
 export type CriterionUnit = 'share' | 'ms';
 

@@ -2,8 +2,8 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Duration, parseDuration } from '../config/duration.js';
 import type { ConfigIssue } from '../config/load.js';
 import { ClosedObject, PatternString } from '../config/schema-builders.js';
-import { CRITERION_IDS, type CriteriaOverrides, REFERENCE_CRITERIA } from './criteria.js';
-import { loopSettingsProblem } from './feedback-loop.js';
+import { CRITERION_IDS } from '../summary/capacity-schema.js';
+import { type CriteriaOverrides, REFERENCE_CRITERIA } from '../verdict/capacity-criteria.js';
 
 // The `capacity:` section of a scenario file: how `mmdrill capacity` searches (step, rest, settle
 // window, maximum) and which criteria it judges with. Every key is optional; the command line
@@ -106,4 +106,25 @@ export function capacitySectionIssues(
       message: problem,
     });
   return issues;
+}
+
+/** The search's steps, as the feedback loop counts them. */
+export interface SearchSteps {
+  stepUsers: number;
+  /** Seconds without a change before the next step up. */
+  restS: number;
+  /** Seconds the settle window spans. */
+  settleS: number;
+  maxUsers: number;
+}
+
+/** What is wrong with the settings, in a sentence; undefined when they work. */
+export function loopSettingsProblem(s: SearchSteps): string | undefined {
+  if (!Number.isInteger(s.stepUsers) || s.stepUsers < 1)
+    return `step must be a whole number ≥ 1 (got ${s.stepUsers})`;
+  if (!Number.isInteger(s.maxUsers) || s.maxUsers < s.stepUsers)
+    return `the maximum users (${s.maxUsers}) must be at least one step (${s.stepUsers})`;
+  if (!(s.restS >= 0)) return `rest must not be negative (got ${s.restS} s)`;
+  if (!(s.settleS > 0)) return `the settle window must be longer than 0 s (got ${s.settleS} s)`;
+  return undefined;
 }

@@ -1,6 +1,15 @@
-import type { CheckContext, ConfigIssue } from '../config/load.js';
-import type { EnvironmentFile } from './environment.js';
-import { isPortFree, LOOPBACK } from './native/ports.js';
+// Reading an environment file: the schema (environment.ts) first, then the rules a schema cannot
+// say (ports free, settings that do not apply to the provider), then the provider-shaped result.
+// Kept apart from the schema so that the schema file imports nothing of the checks.
+import { LOOPBACK } from '../common/loopback.js';
+import {
+  type CheckContext,
+  type ConfigIssue,
+  loadConfigFile,
+  parseConfigTextChecked,
+} from '../config/load.js';
+import { type Environment, type EnvironmentFile, EnvironmentSchema } from './environment.js';
+import { isPortFree } from './native/ports.js';
 
 export interface EnvironmentCheckOptions {
   /**
@@ -117,4 +126,40 @@ async function portIssues(env: EnvironmentFile, probe: boolean): Promise<ConfigI
     }
   });
   return issues;
+}
+
+/** Drops the defaulted settings that do not apply to the file's provider. */
+function toEnvironment(file: EnvironmentFile): Environment {
+  const { provider, containers, existing, ...shared } = file;
+  if (provider === 'containers') return { ...shared, provider, containers };
+  if (provider === 'existing') {
+    const { appNodes: _a, proxies: _p, ports: _o, loadBalancer: _l, testDouble: _t, ...rest } = shared;
+    return { ...rest, provider, existing: existing! };
+  }
+  return { ...shared, provider };
+}
+
+/** Loads and checks an environment file; throws ConfigError naming file, line and field. */
+export async function loadEnvironmentFile(
+  path: string,
+  options: EnvironmentCheckOptions = {},
+): Promise<Environment> {
+  const file = await loadConfigFile(path, EnvironmentSchema, {
+    kind: 'environment',
+    check: (env, context) => validateEnvironment(env, context, options),
+  });
+  return toEnvironment(file);
+}
+
+/** As loadEnvironmentFile, from text (`file` names it in messages). */
+export async function parseEnvironmentText(
+  text: string,
+  file: string,
+  options: EnvironmentCheckOptions = {},
+): Promise<Environment> {
+  const env = await parseConfigTextChecked(text, file, EnvironmentSchema, {
+    kind: 'environment',
+    check: (value, context) => validateEnvironment(value, context, options),
+  });
+  return toEnvironment(env);
 }

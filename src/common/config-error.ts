@@ -1,4 +1,7 @@
-import { UsageError } from '../cli/exit-codes.js';
+// One or more things wrong in configuration files, each located like a compiler diagnostic. It is
+// a usage error (exit 2), kept at the bottom because every layer that reads a file reports with it.
+
+import { UsageError } from './exit-codes.js';
 
 /** One thing wrong with a configuration file, located like a compiler diagnostic. */
 export interface ConfigProblem {

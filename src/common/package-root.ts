@@ -1,3 +1,5 @@
+// Where the mmdrill package is installed, for the files it ships (schemas, scenarios, binaries).
+
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

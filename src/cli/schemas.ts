@@ -1,13 +1,16 @@
+// The registry of the schemas mmdrill publishes under schemas/: one entry per kind of file it reads
+// or writes. It names schemas of five domains (stack, load, faults, drill, summary), so it lives in
+// the CLI layer, which may import them all; the domains know nothing of the registry.
 import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
+import { packageRoot } from '../common/package-root.js';
 import { DrillFileSchema } from '../drill/drill-file.js';
 import { DdilProfileSchema } from '../faults/ddil-profile.js';
 import { FaultPlanSchema } from '../faults/plan.js';
 import { ScenarioFileSchema } from '../load/scenario.js';
-import { packageRoot } from '../paths/package-root.js';
-import { SummarySchema } from '../report/summary-schema.js';
 import { EnvironmentSchema } from '../stack/environment.js';
 import { StackDocumentSchema } from '../stack/stack-document.js';
+import { SummarySchema } from '../summary/summary-schema.js';
 
 /** A kind of configuration file mmdrill reads, and the schema published for editors. */
 export interface ConfigKind {
