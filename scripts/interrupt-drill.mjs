@@ -154,18 +154,20 @@ async function interruptOnce(kind, delayMs, workDir) {
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   let signalledAt = null;
   const timer = setTimeout(() => {
-    signalledAt = Date.now();
-    child.kill('SIGINT');
+    if (child.exitCode === null && child.kill('SIGINT')) signalledAt = Date.now();
   }, delayMs);
   const killer = setTimeout(() => child.kill('SIGKILL'), delayMs + WIND_DOWN_LIMIT_S * 1000);
   const { code, signal } = await exited;
+  const windDownS = signalledAt === null ? null : (Date.now() - signalledAt) / 1000;
   clearTimeout(timer);
   clearTimeout(killer);
   clearInterval(watch);
+  const heard = /^(?:SIG(?:INT|TERM):|mmdrill: interrupted)/m.test(output);
   const phase = lastPhase(output, signalledAt !== null);
   const problems = [];
-  if (code === 0 && kind === 'stack-up') {
-    // The stack came up before the interrupt: it is recorded, and `stack down` must stop it all.
+  const recorded = existsSync(join(stateDir, 'stack.json'));
+  if (recorded) {
+    // `stack up` had recorded the stack before the interrupt: `stack down` must stop all of it.
     const down = spawnSync(process.execPath, ['bin/mmdrill.js', 'stack', 'down', '--state-dir', stateDir], {
       cwd: root,
       encoding: 'utf8',
@@ -175,10 +177,8 @@ async function interruptOnce(kind, delayMs, workDir) {
   // Killed by the SIGINT itself: only acceptable before Node had run a line of bin/mmdrill.js
   // (nothing started, nothing printed); a shell reports that as status 130 as well.
   const diedBeforeStart = signal === 'SIGINT' && seen.size === 0 && output === '';
-  if (
-    !diedBeforeStart &&
-    !(code === 130 || (code === 0 && signalledAt === null) || (code === 0 && kind === 'stack-up'))
-  )
+  // 0 only when the work had finished: the command never heard the signal (it was exiting).
+  if (!diedBeforeStart && !((code === 130 && heard) || (code === 0 && !heard)))
     problems.push(`exit code ${code}${signal ? ` (signal ${signal})` : ''}`);
   if (code === 130 && !/interrupted/.test(output)) problems.push('no "interrupted" line');
   if (/internal error/.test(output)) problems.push('"internal error" printed');
@@ -195,11 +195,11 @@ async function interruptOnce(kind, delayMs, workDir) {
     const toxics = await toxicsLeft(api);
     if (toxics.length > 0) problems.push(`toxics left: ${toxics.join(', ')}`);
   }
-  const windDownS = signalledAt === null ? null : (Date.now() - signalledAt) / 1000;
   return {
     kind,
     delayMs,
     code: diedBeforeStart ? 'SIGINT-before-start' : code,
+    recorded,
     phase,
     windDownS,
     started: seen.size,
@@ -210,7 +210,7 @@ async function interruptOnce(kind, delayMs, workDir) {
 
 /** The last progress line before the interrupt: which phase it hit. */
 function lastPhase(output, signalled) {
-  if (!signalled) return 'finished';
+  if (!signalled || !/^(?:SIG(?:INT|TERM):|mmdrill: interrupted)/m.test(output)) return 'finished';
   const before = output.split(/^(?:SIG(?:INT|TERM):|mmdrill: interrupted)/m)[0].trim();
   if (before === '') return 'loading';
   const lines = before.split('\n');
@@ -235,7 +235,7 @@ for (let i = 0; i < N; i++) {
   const verdict = result.problems.length === 0 ? 'ok' : `FAIL: ${result.problems.join(' | ')}`;
   console.log(
     `${String(i + 1).padStart(2)} ${kind.padEnd(8)} SIGINT at ${(delayMs / 1000).toFixed(1).padStart(5)} s (${result.phase}) → exit ${result.code}` +
-      `${result.windDownS === null ? '' : `, gone ${result.windDownS.toFixed(1)} s later`}, ${result.started} processes seen: ${verdict}`,
+      `${result.windDownS === null ? '' : `, gone ${result.windDownS.toFixed(1)} s later`}, ${result.started} processes seen${result.recorded ? ', stack recorded → stack down' : ''}: ${verdict}`,
   );
   if (result.problems.length > 0) console.log(result.output.split('\n').slice(-15).join('\n'));
   if (!KEEP && result.problems.length === 0) rmSync(workDir, { recursive: true, force: true });

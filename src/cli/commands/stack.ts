@@ -112,13 +112,15 @@ async function bringUp(options: StackOptions, signal: AbortSignal): Promise<unde
       }
     },
   });
-  // Interrupted as the last component came up: the stack is not kept.
+  // Recorded before it is let go, so that `stack down` can always find what keeps running.
+  if (!signal.aborted)
+    await writeState({ document: running.document, dataDirs: running.dataDirs ?? {} }, stateDir);
+  // Interrupted as the last component came up or as it was recorded: the stack is not kept.
   if (signal.aborted) {
     await running.down();
+    await removeState(stateDir);
     return undefined;
   }
-  // Recorded before it is let go, so that `stack down` can always find what keeps running.
-  await writeState({ document: running.document, dataDirs: running.dataDirs ?? {} }, stateDir);
   running.detach();
   progressLine(`stack up in ${seconds(Date.now() - t0)}; state in ${stateFile(stateDir)}`);
   if (options.json) {
