@@ -5,7 +5,8 @@ import {
   DEFAULT_CAPACITY,
   loopSettingsProblem,
 } from '../load/capacity-section.js';
-import type { ScenarioEntry, ScenarioFile } from '../load/scenario.js';
+import { scenarioLengthMs } from '../load/executors/create-executor.js';
+import type { ScenarioFile } from '../load/scenario.js';
 import { type Criterion, resolveCriteria } from '../verdict/capacity-criteria.js';
 
 // What one `mmdrill capacity` run does: the scenario file's `capacity:` section (or the
@@ -59,7 +60,7 @@ export function resolveSettings(scenario: ScenarioFile, flags: CapacityFlags): C
     ...(flags.targetUsers !== undefined && { targetUsers: flags.targetUsers }),
   };
   if (flags.users !== undefined) {
-    settings.bounded = { users: flags.users, holdMs: flags.holdMs ?? durationOf(entry) };
+    settings.bounded = { users: flags.users, holdMs: flags.holdMs ?? scenarioLengthMs(entry) };
     settings.maxUsers = Math.max(settings.maxUsers, flags.users);
   }
   const problem = loopSettingsProblem({
@@ -82,11 +83,4 @@ function flagged(problem: string, flags: CapacityFlags): string {
     return `--step ${flags.step}: ${problem}`;
   if (problem.startsWith('the settle') && flags.settleMs !== undefined) return `--settle: ${problem}`;
   return problem;
-}
-
-/** How long a scenario entry runs (its duration, or the sum of its stages). */
-function durationOf(entry: ScenarioEntry): number {
-  if ('duration' in entry && entry.duration !== undefined) return parseDuration(entry.duration);
-  if ('stages' in entry) return entry.stages.reduce((sum, s) => sum + parseDuration(s.duration), 0);
-  return 60_000;
 }

@@ -1,4 +1,5 @@
 import { type Static, type TObject, type TProperties, Type } from '@sinclair/typebox';
+import type { ConfigPath } from '../config/config-path.js';
 import { DURATION_EXPECTATION, DURATION_PATTERN, Duration } from '../config/duration.js';
 import type { ConfigIssue } from '../config/load.js';
 import { ClosedObject, PatternString } from '../config/schema-builders.js';
@@ -7,11 +8,11 @@ import type { ToxicStream, ToxicType } from '../stack/toxiproxy-client.js';
 import type { ExitCleanup } from './exit-cleanup.js';
 import type { ResolvedTarget, TargetCatalog } from './targets.js';
 import type { ToxiproxyResolver } from './toxiproxy-for-proxy.js';
-import type { ActiveFault, FaultEntryBase, FaultKindName, PlannedFault, RecoveryFrom } from './types.js';
 
 // The small core every fault kind plugs into (Toxiproxy-style): a kind is its own fields, a few
 // rules, and apply() → something that removes it. Adding a kind is one file under kinds/ plus
-// its line in kinds/index.ts.
+// its line in kinds/index.ts. The names of the kinds come from that registry (kinds/index.ts),
+// so this core speaks of a kind's name as any string; types.ts narrows it for the readers.
 
 export const FAULT_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._/-]*$';
 
@@ -41,6 +42,46 @@ export const COMMON_FIELDS = {
   duration: Duration({ description: 'How long the fault lasts; it is removed afterwards.' }),
 };
 
+/**
+ * Where a fault's recovery time counts from: the end of the fault (the impairment is gone, how
+ * long until users are fine again), or its start (a failover is one-way: the system must heal
+ * while the old primary stays dead).
+ */
+export type RecoveryFrom = 'start' | 'end';
+
+/** A fault in force; `remove()` undoes it and may be called more than once. */
+export interface ActiveFault {
+  /** What it acts on (proxies or components). */
+  readonly affected: readonly string[];
+  remove(): Promise<void>;
+}
+
+/** Fields every fault entry has besides its kind's own (durations as written in the file). */
+export interface KindEntryBase {
+  kind: string;
+  name?: string;
+  target: string;
+  start: string | number;
+  duration: string | number;
+}
+
+/** A fault of a loaded plan as its kind sees it (any kind name; types.ts narrows it). */
+export interface KindFault<E extends KindEntryBase = KindEntryBase> {
+  /** Unique within the plan. */
+  name: string;
+  kind: string;
+  target: string;
+  /** Offset from the load's start. */
+  startMs: number;
+  durationMs: number;
+  /** The kind's entry: its own fields as written (a profile step's, for expanded faults). */
+  entry: E;
+  /** The DDIL profile it comes from. */
+  profile?: string;
+  /** The plan entry it comes from, for messages. */
+  path: ConfigPath;
+}
+
 /** What a target must be for a kind. */
 export type TargetType = 'link' | 'component' | 'link-or-component';
 
@@ -55,8 +96,8 @@ export interface Footprint {
   components: readonly string[];
 }
 
-export interface FaultContext<E extends FaultEntryBase = FaultEntryBase> {
-  fault: PlannedFault<E>;
+export interface FaultContext<E extends KindEntryBase = KindEntryBase> {
+  fault: KindFault<E>;
   target: ResolvedTarget;
   stack: RunningStack;
   toxiproxy: ToxiproxyResolver;
@@ -64,8 +105,8 @@ export interface FaultContext<E extends FaultEntryBase = FaultEntryBase> {
   exitCleanup: ExitCleanup;
 }
 
-export interface FaultKind<E extends FaultEntryBase = FaultEntryBase> {
-  readonly name: FaultKindName;
+export interface FaultKind<E extends KindEntryBase = KindEntryBase> {
+  readonly name: string;
   readonly description: string;
   /** The kind's own fields (profile steps reuse them). */
   readonly fields: TProperties;
@@ -84,11 +125,11 @@ export interface FaultKind<E extends FaultEntryBase = FaultEntryBase> {
 }
 
 /** A plan entry of kind N with own fields P, as loaded (durations as written). */
-export type KindEntry<N extends FaultKindName, P extends TProperties> = FaultEntryBase & {
+export type KindEntry<N extends string, P extends TProperties> = KindEntryBase & {
   kind: N;
 } & Static<TObject<P>>;
 
-export interface FaultKindDefinition<N extends FaultKindName, P extends TProperties> {
+export interface FaultKindDefinition<N extends string, P extends TProperties> {
   name: N;
   description: string;
   fields: P;
@@ -103,7 +144,7 @@ export interface FaultKindDefinition<N extends FaultKindName, P extends TPropert
 }
 
 /** A kind from its definition: builds the entry schema and fills the optional parts. */
-export function defineFaultKind<const N extends FaultKindName, P extends TProperties>(
+export function defineFaultKind<const N extends string, P extends TProperties>(
   definition: FaultKindDefinition<N, P>,
 ): FaultKind<KindEntry<N, P>> {
   const properties: TProperties = {

@@ -6,10 +6,10 @@ import { ClosedObject, PatternString, StringEnum } from '../config/schema-builde
 import type { Environment } from '../stack/environment.js';
 import { type ConfigReader, fileReader, textReader } from './config-reader.js';
 import { FAULT_NAME_PATTERN, Start } from './kind.js';
-import { FAULT_KINDS } from './kinds/index.js';
+import { FAULT_KIND_NAMES, FAULT_KINDS } from './kinds/index.js';
 import { checkFaultPlan, type FaultPlanFile } from './plan-checks.js';
 import { catalogFromEnvironment, type TargetCatalog } from './targets.js';
-import { FAULT_KIND_NAMES, type FaultPlan } from './types.js';
+import type { FaultPlan } from './types.js';
 
 // A fault plan (chaos/*.yaml): what breaks, where and when, on the load's timeline. Published as
 // schemas/faultplan.schema.json. Read in two passes: each entry's kind (or profile) first, then

@@ -1,31 +1,11 @@
-import type { ConfigPath } from '../config/config-path.js';
+import type { KindEntryBase, KindFault, RecoveryFrom } from './kind.js';
+import type { FaultKindName } from './kinds/index.js';
 
 // The contract between the fault scheduler and its readers (the drill, the fault verdicts, the
 // reports): what a planned fault is, and what the scheduler records for each fault it applied.
 
-/** Every fault kind, by the name a fault plan uses in `kind:`. */
-export const FAULT_KIND_NAMES = [
-  'latency',
-  'bandwidth',
-  'timeout',
-  'reset_peer',
-  'slicer',
-  'limit_data',
-  'partition',
-  'kill',
-  'freeze',
-  'restart',
-  'db-failover',
-  'object-store-outage',
-] as const;
-export type FaultKindName = (typeof FAULT_KIND_NAMES)[number];
-
-/**
- * Where a fault's recovery time counts from: the end of the fault (the impairment is gone, how
- * long until users are fine again), or its start (a failover is one-way: the system must heal
- * while the old primary stays dead).
- */
-export type RecoveryFrom = 'start' | 'end';
+export type { ActiveFault, RecoveryFrom } from './kind.js';
+export type { FaultKindName } from './kinds/index.js';
 
 /** One fault as applied during a run: the scheduler produces one per fault it applied. */
 export interface FaultWindow {
@@ -72,29 +52,13 @@ export interface FaultEvent {
 }
 
 /** Fields every fault entry has besides its kind's own (durations as written in the file). */
-export interface FaultEntryBase {
+export interface FaultEntryBase extends KindEntryBase {
   kind: FaultKindName;
-  name?: string;
-  target: string;
-  start: string | number;
-  duration: string | number;
 }
 
 /** A fault of a loaded plan, on the run's timeline (DDIL profiles are expanded into these). */
-export interface PlannedFault<E extends FaultEntryBase = FaultEntryBase> {
-  /** Unique within the plan. */
-  name: string;
+export interface PlannedFault<E extends FaultEntryBase = FaultEntryBase> extends KindFault<E> {
   kind: FaultKindName;
-  target: string;
-  /** Offset from the load's start. */
-  startMs: number;
-  durationMs: number;
-  /** The kind's entry: its own fields as written (a profile step's, for expanded faults). */
-  entry: E;
-  /** The DDIL profile it comes from. */
-  profile?: string;
-  /** The plan entry it comes from, for messages. */
-  path: ConfigPath;
 }
 
 /** A validated fault plan with every offset resolved. */
@@ -108,11 +72,4 @@ export interface FaultPlan {
   faults: PlannedFault[];
   /** The end of the last fault, from the load's start. */
   endMs: number;
-}
-
-/** A fault in force; `remove()` undoes it and may be called more than once. */
-export interface ActiveFault {
-  /** What it acts on (proxies or components). */
-  readonly affected: readonly string[];
-  remove(): Promise<void>;
 }

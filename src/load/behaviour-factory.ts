@@ -5,6 +5,7 @@ import type { SeedCredentials } from '../seed/credentials.js';
 import type { StackDocument } from '../stack/stack-document.js';
 import { ActionLoop } from './behaviours/action-loop.js';
 import { UserModel } from './behaviours/user-model.js';
+import { maxVusOf } from './executors/create-executor.js';
 import type { ScenarioEntry, ScenarioFile } from './scenario.js';
 import type { Behaviour } from './types.js';
 
@@ -27,18 +28,6 @@ export interface BehaviourContext {
   seed: string;
   /** First seeded account this scenario's VU 0 uses. */
   userOffset: number;
-}
-
-export function maxVusOf(entry: ScenarioEntry): number {
-  switch (entry.executor) {
-    case 'constant-vus':
-      return entry.vus ?? 1;
-    case 'ramping-vus':
-      return Math.max(entry.startVUs ?? 1, ...entry.stages.map((s) => s.target));
-    case 'constant-arrival-rate':
-    case 'ramping-arrival-rate':
-      return entry.maxVUs ?? entry.preAllocatedVUs;
-  }
 }
 
 /** The seeded accounts rotated so that this scenario's VU 0 is account `offset`. */

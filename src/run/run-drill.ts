@@ -6,6 +6,8 @@ import { type FaultEventSink, FaultScheduler } from '../faults/scheduler.js';
 import { toxiproxyForStack } from '../faults/toxiproxy-for-proxy.js';
 import type { FaultWindow } from '../faults/types.js';
 import { callsLengthMs } from '../load/calls/calls-schema.js';
+import type { ExecutorOptions } from '../load/executor-schema.js';
+import { scenarioLengthMs } from '../load/executors/create-executor.js';
 import { loadScenarioFile } from '../load/scenario.js';
 import { loadEnvironmentFile } from '../stack/environment-file.js';
 import { createRunDir } from '../stack/native/run-dir.js';
@@ -138,16 +140,7 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
   }
 }
 
-function longestScenario(
-  scenarios: Record<string, { duration?: string | number; stages?: { duration: string | number }[] }>,
-): number {
-  let longest = 0;
-  for (const s of Object.values(scenarios)) {
-    const ms =
-      s.duration !== undefined
-        ? parseDuration(s.duration)
-        : (s.stages ?? []).reduce((sum, st) => sum + parseDuration(st.duration), 0);
-    longest = Math.max(longest, ms);
-  }
-  return longest;
+/** The longest scenario's length, each as its executor measures it. */
+function longestScenario(scenarios: Record<string, ExecutorOptions>): number {
+  return Math.max(0, ...Object.values(scenarios).map(scenarioLengthMs));
 }

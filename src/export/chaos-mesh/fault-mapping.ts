@@ -1,6 +1,6 @@
 import { parseDuration } from '../../config/duration.js';
 import { type ResolvedTarget, resolveTarget } from '../../faults/targets.js';
-import type { PlannedFault } from '../../faults/types.js';
+import type { FaultKindName, PlannedFault } from '../../faults/types.js';
 import {
   type ClusterTargets,
   type ComponentKey,
@@ -13,6 +13,8 @@ import {
 // one TCP link between two components; Chaos Mesh acts on pods' network (tc/netem, iptables) or
 // on pods themselves, so the mapping picks the pods on each side of the link and the direction.
 // Where the effect differs from mmdrill's, the difference is said (notes), never hidden.
+// CHAOS_MESH_MAPPINGS has an entry for every fault kind: a new kind does not compile until it
+// says how it maps, or why Chaos Mesh cannot express it.
 
 export type ChaosKind = 'NetworkChaos' | 'PodChaos';
 
@@ -44,13 +46,6 @@ export type FaultMapping = { mapped: MappedFault } | { unmapped: UnmappedFault }
 
 const STREAM_DIRECTION = { upstream: 'to', downstream: 'from', both: 'both' } as const;
 type Stream = keyof typeof STREAM_DIRECTION;
-
-const NO_EQUIVALENT: Readonly<Record<string, string>> = {
-  reset_peer:
-    'Chaos Mesh cannot reset established TCP connections (no RST injection; HTTPChaos abort covers HTTP only)',
-  slicer: 'Chaos Mesh has no equivalent of slicing a stream into small delayed segments',
-  limit_data: 'Chaos Mesh cannot close a connection after a number of bytes',
-};
 
 const ms = (value: number) => `${Math.round(value)}ms`;
 
@@ -117,6 +112,140 @@ interface ToxicEntry {
   timeout?: string | number;
 }
 
+/** What a link mapping gets: the pods on both sides, the toxic's options, notes to add to. */
+interface LinkSides {
+  client: Pods;
+  server: Pods;
+  entry: ToxicEntry;
+  stream: Stream;
+  toxicity: number;
+  notes: string[];
+}
+
+/** What a component mapping gets: the component's pods and notes to add to. */
+interface ComponentPods {
+  component: string;
+  pods: Pods;
+  notes: string[];
+  cluster: ClusterTargets;
+}
+
+/**
+ * How one fault kind maps: on a link, on a component (a kind without one of them has no
+ * mapping on that target type), or not at all, with the reason.
+ */
+export type ChaosMeshMapping =
+  | {
+      link?: (sides: LinkSides) => ChaosExperiment[];
+      component?: (fault: PlannedFault, on: ComponentPods) => FaultMapping;
+    }
+  | { notExpressible: string };
+
+const networkExperiment = (spec: Record<string, unknown>, part = ''): ChaosExperiment => ({
+  kind: 'NetworkChaos',
+  part,
+  spec,
+});
+
+/** Packets dropped both ways between the two sides (iptables). */
+function partitionBothWays({ client, server, notes }: LinkSides): ChaosExperiment[] {
+  notes.push(
+    'packets are dropped (iptables): connections hang until they time out, rather than being refused',
+  );
+  return [networkExperiment(network(client, server, 'partition', 'both', {}))];
+}
+
+/** A component fault that kills its pods (`graceful`: a pod deletion its controller replaces). */
+function killing(note: (kill: ChaosExperiment) => string, graceful = false) {
+  return (fault: PlannedFault, { pods, notes }: ComponentPods): FaultMapping => {
+    const kill = podKill(pods, graceful);
+    notes.push(note(kill));
+    return { mapped: { fault, notes, experiments: [kill] } };
+  };
+}
+
+/** Every fault kind's Chaos Mesh form, or why it has none. */
+export const CHAOS_MESH_MAPPINGS = {
+  latency: {
+    link: ({ client, server, entry, stream, toxicity }) => {
+      const delay = {
+        latency: ms(parseDuration(entry.latency ?? 0)),
+        ...(entry.jitter !== undefined && { jitter: ms(parseDuration(entry.jitter)) }),
+      };
+      return [
+        networkExperiment(network(client, server, 'delay', STREAM_DIRECTION[stream], { delay }, toxicity)),
+      ];
+    },
+  },
+  bandwidth: {
+    link: ({ client, server, entry, stream, toxicity, notes }) => {
+      // tc tbf shapes a pod's egress: one experiment per direction, on the sending side.
+      const bandwidth = { rate: `${entry.rate ?? 1}kbps`, limit: 20_971_520, buffer: 10_000 };
+      const up = networkExperiment(network(client, server, 'bandwidth', 'to', { bandwidth }, toxicity), 'up');
+      const down = networkExperiment(network(server, client, 'bandwidth', 'to', { bandwidth }), 'down');
+      notes.push(
+        'bandwidth shapes the sending pods’ egress (tc tbf); Chaos Mesh may apply it beyond this link',
+      );
+      const experiments = stream === 'both' ? [up, down] : stream === 'upstream' ? [up] : [down];
+      return experiments.map((e) => (experiments.length === 1 ? { ...e, part: '' } : e));
+    },
+  },
+  timeout: {
+    link: ({ client, server, stream, notes }) => {
+      notes.push(
+        'packets are dropped (iptables), so data stops and peers time out; connections are not closed after `timeout`',
+      );
+      return [networkExperiment(network(client, server, 'partition', STREAM_DIRECTION[stream], {}))];
+    },
+  },
+  reset_peer: {
+    notExpressible:
+      'Chaos Mesh cannot reset established TCP connections (no RST injection; HTTPChaos abort covers HTTP only)',
+  },
+  slicer: { notExpressible: 'Chaos Mesh has no equivalent of slicing a stream into small delayed segments' },
+  limit_data: { notExpressible: 'Chaos Mesh cannot close a connection after a number of bytes' },
+  partition: { link: partitionBothWays },
+  kill: {
+    component: killing((kill) =>
+      kill.spec.action === 'container-kill'
+        ? 'the container is killed and the kubelet restarts it at once (restartAfter is not honoured)'
+        : 'the pod is killed (grace period 0) and its controller starts a new one at once (restartAfter is not honoured)',
+    ),
+  },
+  freeze: {
+    component: (fault, { pods, notes }) => {
+      notes.push(
+        "all the pod's outgoing packets are dropped: peers time out as with SIGSTOP, but the process keeps running",
+      );
+      const spec = {
+        action: 'loss',
+        mode: pods.mode,
+        selector: selectorOf(pods),
+        direction: 'to',
+        loss: { loss: '100' },
+      };
+      return { mapped: { fault, notes, experiments: [networkExperiment(spec)] } };
+    },
+  },
+  restart: { component: killing(() => 'a graceful pod deletion: its controller starts a new pod', true) },
+  'db-failover': {
+    component: killing(
+      () =>
+        "the primary pod is killed; promoting the replica and moving the endpoint is the database operator's job (CloudNativePG, Patroni)",
+    ),
+  },
+  'object-store-outage': {
+    link: partitionBothWays,
+    // On the object store component: the app's link to it goes down.
+    component: (fault, { cluster }) =>
+      linkFault(fault, { type: 'link', link: 'app-object-store', proxies: ['app-object-store'] }, cluster),
+  },
+} as const satisfies Record<FaultKindName, ChaosMeshMapping>;
+
+function mappingOf(kind: FaultKindName): ChaosMeshMapping {
+  return CHAOS_MESH_MAPPINGS[kind];
+}
+
 function linkFault(
   fault: PlannedFault,
   target: ResolvedTarget & { type: 'link' },
@@ -125,6 +254,9 @@ function linkFault(
   const { client, server } = linkSides(target, cluster);
   const missing = missingLabels(client, server);
   if (missing !== undefined) return unmapped(fault, missing);
+  const mapping = mappingOf(fault.kind);
+  if ('notExpressible' in mapping) return unmapped(fault, mapping.notExpressible);
+  if (mapping.link === undefined) return unmapped(fault, `${fault.kind} has no Chaos Mesh mapping on a link`);
   const entry = fault.entry as unknown as ToxicEntry;
   const stream: Stream = entry.stream ?? 'downstream';
   const toxicity = entry.toxicity ?? 1;
@@ -134,69 +266,8 @@ function linkFault(
     notes.push(
       `toxicity ${toxicity}: applied to ${Math.round(toxicity * 100)} % of the client pods, not of connections`,
     );
-  const experiment = (spec: Record<string, unknown>, part = ''): ChaosExperiment => ({
-    kind: 'NetworkChaos',
-    part,
-    spec,
-  });
-  switch (fault.kind) {
-    case 'latency': {
-      const delay = {
-        latency: ms(parseDuration(entry.latency ?? 0)),
-        ...(entry.jitter !== undefined && { jitter: ms(parseDuration(entry.jitter)) }),
-      };
-      return {
-        mapped: {
-          fault,
-          notes,
-          experiments: [
-            experiment(network(client, server, 'delay', STREAM_DIRECTION[stream], { delay }, toxicity)),
-          ],
-        },
-      };
-    }
-    case 'bandwidth': {
-      // tc tbf shapes a pod's egress: one experiment per direction, on the sending side.
-      const bandwidth = { rate: `${entry.rate ?? 1}kbps`, limit: 20_971_520, buffer: 10_000 };
-      const up = experiment(network(client, server, 'bandwidth', 'to', { bandwidth }, toxicity), 'up');
-      const down = experiment(network(server, client, 'bandwidth', 'to', { bandwidth }), 'down');
-      notes.push(
-        'bandwidth shapes the sending pods’ egress (tc tbf); Chaos Mesh may apply it beyond this link',
-      );
-      const experiments = stream === 'both' ? [up, down] : stream === 'upstream' ? [up] : [down];
-      return {
-        mapped: {
-          fault,
-          notes,
-          experiments: experiments.map((e) => (experiments.length === 1 ? { ...e, part: '' } : e)),
-        },
-      };
-    }
-    case 'timeout':
-      notes.push(
-        'packets are dropped (iptables), so data stops and peers time out; connections are not closed after `timeout`',
-      );
-      return {
-        mapped: {
-          fault,
-          notes,
-          experiments: [experiment(network(client, server, 'partition', STREAM_DIRECTION[stream], {}))],
-        },
-      };
-    case 'partition':
-    case 'object-store-outage':
-      notes.push(
-        'packets are dropped (iptables): connections hang until they time out, rather than being refused',
-      );
-      return {
-        mapped: { fault, notes, experiments: [experiment(network(client, server, 'partition', 'both', {}))] },
-      };
-    default:
-      return unmapped(
-        fault,
-        NO_EQUIVALENT[fault.kind] ?? `${fault.kind} has no Chaos Mesh mapping on a link`,
-      );
-  }
+  const experiments = mapping.link({ client, server, entry, stream, toxicity, notes });
+  return { mapped: { fault, notes, experiments } };
 }
 
 function podKill(pods: Pods, graceful: boolean): ChaosExperiment {
@@ -220,52 +291,12 @@ function componentFault(fault: PlannedFault, component: string, cluster: Cluster
   const pods = cluster.pods(found.key, found.mode);
   const missing = missingLabels(pods);
   if (missing !== undefined) return unmapped(fault, missing);
+  const mapping = mappingOf(fault.kind);
+  if ('notExpressible' in mapping) return unmapped(fault, mapping.notExpressible);
+  if (mapping.component === undefined)
+    return unmapped(fault, `${fault.kind} has no Chaos Mesh mapping on a component`);
   const notes = found.mode === 'one' ? [`${component}: one ${found.key} pod, chosen by Chaos Mesh`] : [];
-  const one = (experiment: ChaosExperiment): FaultMapping => ({
-    mapped: { fault, notes, experiments: [experiment] },
-  });
-  switch (fault.kind) {
-    case 'kill': {
-      const kill = podKill(pods, false);
-      notes.push(
-        kill.spec.action === 'container-kill'
-          ? 'the container is killed and the kubelet restarts it at once (restartAfter is not honoured)'
-          : 'the pod is killed (grace period 0) and its controller starts a new one at once (restartAfter is not honoured)',
-      );
-      return one(kill);
-    }
-    case 'restart':
-      notes.push('a graceful pod deletion: its controller starts a new pod');
-      return one(podKill(pods, true));
-    case 'db-failover':
-      notes.push(
-        "the primary pod is killed; promoting the replica and moving the endpoint is the database operator's job (CloudNativePG, Patroni)",
-      );
-      return one(podKill(pods, false));
-    case 'freeze':
-      notes.push(
-        "all the pod's outgoing packets are dropped: peers time out as with SIGSTOP, but the process keeps running",
-      );
-      return one({
-        kind: 'NetworkChaos',
-        part: '',
-        spec: {
-          action: 'loss',
-          mode: pods.mode,
-          selector: selectorOf(pods),
-          direction: 'to',
-          loss: { loss: '100' },
-        },
-      });
-    case 'object-store-outage':
-      return linkFault(
-        fault,
-        { type: 'link', link: 'app-object-store', proxies: ['app-object-store'] },
-        cluster,
-      );
-    default:
-      return unmapped(fault, `${fault.kind} has no Chaos Mesh mapping on a component`);
-  }
+  return mapping.component(fault, { component, pods, notes, cluster });
 }
 
 /** The Chaos Mesh experiments of one planned fault, or why there are none. */

@@ -1,5 +1,8 @@
-import { formatDuration, parseDuration } from '../../config/duration.js';
-import type { ExecutorOptions } from '../../load/executor-schema.js';
+import { formatDuration } from '../../config/duration.js';
+import type { ExecutorType } from '../../load/executor-schema.js';
+import { scenarioLengthMs } from '../../load/executors/create-executor.js';
+import { type K6ExecutorFields, k6Duration } from '../../load/executors/define-executor.js';
+import { executorKind } from '../../load/executors/registry.js';
 import type { ScenarioEntry, ScenarioFile } from '../../load/scenario.js';
 import { METRIC } from '../../metrics/api.js';
 import { targetSet, targetThresholds } from '../../verdict/targets.js';
@@ -34,25 +37,15 @@ export interface K6Threshold {
   delayAbortEval?: string;
 }
 
-/** One scenario in k6's form (the subset mmdrill writes). */
-export interface K6Scenario {
-  executor: ExecutorOptions['executor'];
+/** One scenario in k6's form (the subset mmdrill writes): its executor's own options beside these. */
+export type K6Scenario = K6ExecutorFields & {
+  executor: ExecutorType;
   exec: string;
   startTime?: string;
   gracefulStop?: string;
-  vus?: number;
-  duration?: string;
-  startVUs?: number;
-  stages?: { duration: string; target: number }[];
-  gracefulRampDown?: string;
-  rate?: number;
-  startRate?: number;
-  timeUnit?: string;
-  preAllocatedVUs?: number;
-  maxVUs?: number;
   tags?: Record<string, string>;
   env?: Record<string, string>;
-}
+};
 
 /** A threshold as mmdrill reads it back from the k6 summary (metric and expression as written). */
 export interface ExportedThreshold {
@@ -78,28 +71,12 @@ export interface K6OptionsResult {
   scenarioLengthsMs: Record<string, number>;
 }
 
-/** k6 durations are Go durations: `1m30s`, `500ms`. */
-export function k6Duration(value: string | number): string {
-  return formatDuration(parseDuration(value));
-}
-
-function optionalDuration(value: string | number | undefined): string | undefined {
-  return value === undefined ? undefined : k6Duration(value);
-}
-
 /** The exec function and per-scenario environment for what the scenario's iterations do. */
 function execOf(entry: ScenarioEntry): { exec: string; env?: Record<string, string> } {
-  const openModel = entry.executor.endsWith('arrival-rate');
+  const { openModel } = executorKind(entry.executor);
   if (entry.exec !== undefined && entry.exec !== 'user-model')
     return { exec: EXEC_FUNCTIONS.actionLoop, env: { MM_ACTIONS: entry.exec.actions.join(',') } };
   return { exec: openModel ? EXEC_FUNCTIONS.userAction : EXEC_FUNCTIONS.userSession };
-}
-
-/** How long the scenario starts iterations (startTime excluded), ms. */
-export function scenarioLengthMs(entry: ExecutorOptions): number {
-  if (entry.executor === 'constant-vus' || entry.executor === 'constant-arrival-rate')
-    return parseDuration(entry.duration);
-  return entry.stages.reduce((sum, stage) => sum + parseDuration(stage.duration), 0);
 }
 
 export function k6Scenario(entry: ScenarioEntry): K6Scenario {
@@ -110,38 +87,8 @@ export function k6Scenario(entry: ScenarioEntry): K6Scenario {
     ...(entry.startTime !== undefined && { startTime: k6Duration(entry.startTime) }),
     ...(entry.gracefulStop !== undefined && { gracefulStop: k6Duration(entry.gracefulStop) }),
   };
-  let own: Partial<K6Scenario>;
-  switch (entry.executor) {
-    case 'constant-vus':
-      own = { ...(entry.vus !== undefined && { vus: entry.vus }), duration: k6Duration(entry.duration) };
-      break;
-    case 'ramping-vus':
-      own = {
-        ...(entry.startVUs !== undefined && { startVUs: entry.startVUs }),
-        stages: entry.stages.map((s) => ({ duration: k6Duration(s.duration), target: s.target })),
-        gracefulRampDown: optionalDuration(entry.gracefulRampDown),
-      };
-      break;
-    case 'constant-arrival-rate':
-      own = {
-        rate: entry.rate,
-        timeUnit: optionalDuration(entry.timeUnit),
-        duration: k6Duration(entry.duration),
-        preAllocatedVUs: entry.preAllocatedVUs,
-        maxVUs: entry.maxVUs,
-      };
-      break;
-    case 'ramping-arrival-rate':
-      own = {
-        startRate: entry.startRate,
-        timeUnit: optionalDuration(entry.timeUnit),
-        stages: entry.stages.map((s) => ({ duration: k6Duration(s.duration), target: s.target })),
-        preAllocatedVUs: entry.preAllocatedVUs,
-        maxVUs: entry.maxVUs,
-      };
-      break;
-  }
-  const scenario: K6Scenario = { ...common, ...own };
+  const own = executorKind(entry.executor).k6(entry);
+  const scenario = { ...common, ...own } as K6Scenario;
   if (entry.tags !== undefined) scenario.tags = { ...entry.tags };
   if (env !== undefined) scenario.env = env;
   // Drop the keys left undefined (k6 rejects nothing, but the JSON stays tidy).

@@ -1,5 +1,4 @@
-import type { FaultKind } from '../kind.js';
-import type { FaultEntryBase, FaultKindName } from '../types.js';
+import type { FaultKind, KindEntryBase } from '../kind.js';
 import { bandwidth } from './bandwidth.js';
 import { dbFailover } from './db-failover.js';
 import { freeze } from './freeze.js';
@@ -28,14 +27,18 @@ export const FAULT_KINDS = {
   restart,
   'db-failover': dbFailover,
   'object-store-outage': objectStoreOutage,
-} as const satisfies Record<FaultKindName, FaultKind<never>>;
+} as const satisfies Record<string, FaultKind<never>>;
+
+/** A fault kind's name, as plans write it in `kind:`. */
+export type FaultKindName = keyof typeof FAULT_KINDS;
+
+/** Every fault kind's name, in the order above. */
+export const FAULT_KIND_NAMES = Object.keys(FAULT_KINDS) as FaultKindName[];
 
 /** The kind by name, typed for the generic code that drives any kind. */
-export function faultKind(name: FaultKindName): FaultKind<FaultEntryBase> {
-  return FAULT_KINDS[name] as unknown as FaultKind<FaultEntryBase>;
+export function faultKind(name: FaultKindName): FaultKind<KindEntryBase> {
+  return FAULT_KINDS[name] as unknown as FaultKind<KindEntryBase>;
 }
 
 /** Kinds that act on a link only (the ones a DDIL profile may use). */
-export const LINK_KIND_NAMES = (Object.keys(FAULT_KINDS) as FaultKindName[]).filter(
-  (name) => FAULT_KINDS[name].targets === 'link',
-);
+export const LINK_KIND_NAMES = FAULT_KIND_NAMES.filter((name) => FAULT_KINDS[name].targets === 'link');

@@ -1,5 +1,4 @@
-import { activeFault, type FaultContext } from '../kind.js';
-import type { ActiveFault } from '../types.js';
+import { type ActiveFault, activeFault, type FaultContext } from '../kind.js';
 
 // A link down, shared by partition and the object store outage: each proxy is disabled, so its
 // listener closes (new connections are refused) and open connections are cut.

@@ -8,10 +8,16 @@ import {
   ToxiproxyApiError,
   type ToxiproxyClient,
 } from '../../stack/toxiproxy-client.js';
-import { activeFault, defineFaultKind, type FaultContext, type FaultKind, type KindEntry } from '../kind.js';
+import {
+  type ActiveFault,
+  activeFault,
+  defineFaultKind,
+  type FaultContext,
+  type FaultKind,
+  type KindEntry,
+} from '../kind.js';
 import type { ResolvedTarget } from '../targets.js';
 import { removeToxicFromChain } from '../toxic-chain.js';
-import type { ActiveFault, FaultKindName } from '../types.js';
 
 // What every Toxiproxy toxic kind shares: the direction and the share of connections it acts
 // on, adding one toxic per proxy of the link and stream, and deleting them on removal.
@@ -45,7 +51,7 @@ interface ToxicOptions {
 
 const toxicOptions = (entry: object): ToxicOptions => entry as ToxicOptions;
 
-export interface ToxicKindDefinition<N extends FaultKindName, P extends TProperties, T extends ToxicType> {
+export interface ToxicKindDefinition<N extends string, P extends TProperties, T extends ToxicType> {
   name: N;
   description: string;
   toxicType: T;
@@ -65,7 +71,7 @@ function linkProxies(target: ResolvedTarget): string[] {
 }
 
 /** A Toxiproxy toxic kind: targets a link, never destructive, one toxic per proxy and stream. */
-export function toxicKind<const N extends FaultKindName, P extends TProperties, T extends ToxicType>(
+export function toxicKind<const N extends string, P extends TProperties, T extends ToxicType>(
   definition: ToxicKindDefinition<N, P, T>,
 ): FaultKind<KindEntry<N, ToxicFields<P>>> {
   return defineFaultKind({

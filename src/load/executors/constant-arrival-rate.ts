@@ -1,8 +1,28 @@
+import { Type } from '@sinclair/typebox';
+import { Duration, formatDuration, parseDuration } from '../../config/duration.js';
+import {
+  DEFAULT_TIME_UNIT,
+  MAX_VUS,
+  maxVusOfBudget,
+  PRE_ALLOCATED_VUS,
+  TIME_UNIT,
+  vuBudgetIssues,
+} from './arrival-rate-options.js';
 import { constantArrivals } from './arrival-schedule.js';
 import { ArrivalDispatcher, runArrivals } from './arrivals.js';
 import { sleepUntil } from './clock.js';
+import {
+  defineExecutor,
+  k6Duration,
+  optionalK6Duration,
+  positiveDurationIssues,
+  positiveMs,
+} from './define-executor.js';
 import { ExecutorBase, type ExecutorPhases, type ExecutorTiming } from './executor-base.js';
 import type { ExecutorHooks, VuPool } from './vu-pool.js';
+
+// k6's constant-arrival-rate: iterations start at a fixed rate (open model). The executor class,
+// then its definition: scenario-file options, defaults, checks, overrides, k6 export.
 
 export interface ConstantArrivalRateConfig {
   /** Iterations per `timeUnitMs`. */
@@ -52,3 +72,47 @@ export class ConstantArrivalRate extends ExecutorBase {
     };
   }
 }
+
+export const constantArrivalRate = defineExecutor({
+  type: 'constant-arrival-rate',
+  description:
+    'Iterations start at a fixed rate whatever the response times (open model); latency counts from each one’s scheduled start.',
+  openModel: true,
+  fields: {
+    rate: Type.Number({ exclusiveMinimum: 0, description: 'Iterations started per timeUnit.' }),
+    timeUnit: TIME_UNIT,
+    duration: Duration({ description: 'How long iterations keep starting.' }),
+    preAllocatedVUs: PRE_ALLOCATED_VUS,
+    maxVUs: MAX_VUS,
+  },
+  defaults: { timeUnit: DEFAULT_TIME_UNIT },
+  checks: (entry) => [
+    ...positiveDurationIssues('duration', entry.duration),
+    ...positiveDurationIssues('timeUnit', entry.timeUnit ?? DEFAULT_TIME_UNIT),
+    ...vuBudgetIssues(entry),
+  ],
+  maxVus: maxVusOfBudget,
+  lengthMs: (entry) => parseDuration(entry.duration),
+  // The load is the rate, not the users: --users leaves it alone.
+  override: (_entry, { durationMs }) =>
+    durationMs === undefined ? {} : { duration: formatDuration(durationMs) },
+  k6: (entry) => ({
+    rate: entry.rate,
+    timeUnit: optionalK6Duration(entry.timeUnit),
+    duration: k6Duration(entry.duration),
+    preAllocatedVUs: entry.preAllocatedVUs,
+    maxVUs: entry.maxVUs,
+  }),
+  create: (entry, times, hooks) =>
+    new ConstantArrivalRate(
+      {
+        ...times,
+        rate: entry.rate,
+        timeUnitMs: positiveMs('timeUnit', entry.timeUnit ?? DEFAULT_TIME_UNIT),
+        durationMs: parseDuration(entry.duration),
+        preAllocatedVUs: entry.preAllocatedVUs,
+        maxVUs: maxVusOfBudget(entry),
+      },
+      hooks,
+    ),
+});

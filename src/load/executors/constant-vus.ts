@@ -1,7 +1,13 @@
+import { Type } from '@sinclair/typebox';
+import { Duration, formatDuration, parseDuration } from '../../config/duration.js';
 import { sleepUntil } from './clock.js';
+import { defineExecutor, k6Duration, positiveDurationIssues } from './define-executor.js';
 import { ExecutorBase, type ExecutorPhases, type ExecutorTiming } from './executor-base.js';
 import { LoopingVus } from './looping-vus.js';
 import type { ExecutorHooks, VuPool } from './vu-pool.js';
+
+// k6's constant-vus: a fixed number of VUs loop for a duration (closed model). The executor
+// class, then its definition: scenario-file options, defaults, checks, overrides, k6 export.
 
 export interface ConstantVusConfig {
   vus: number;
@@ -39,3 +45,29 @@ export class ConstantVus extends ExecutorBase {
     };
   }
 }
+
+const DEFAULTS = { vus: 1 } as const;
+
+export const constantVus = defineExecutor({
+  type: 'constant-vus',
+  description: 'A fixed number of VUs run iterations back to back for a duration (closed model).',
+  openModel: false,
+  fields: {
+    vus: Type.Optional(Type.Integer({ minimum: 1, description: 'VUs looping at once. Default: 1.' })),
+    duration: Duration({ description: 'How long the VUs keep starting iterations.' }),
+  },
+  defaults: DEFAULTS,
+  checks: (entry) => positiveDurationIssues('duration', entry.duration),
+  maxVus: (entry) => entry.vus ?? DEFAULTS.vus,
+  lengthMs: (entry) => parseDuration(entry.duration),
+  override: (_entry, { users, durationMs }) => ({
+    ...(users !== undefined && { vus: users }),
+    ...(durationMs !== undefined && { duration: formatDuration(durationMs) }),
+  }),
+  k6: (entry) => ({ vus: entry.vus, duration: k6Duration(entry.duration) }),
+  create: (entry, times, hooks) =>
+    new ConstantVus(
+      { ...times, vus: entry.vus ?? DEFAULTS.vus, durationMs: parseDuration(entry.duration) },
+      hooks,
+    ),
+});

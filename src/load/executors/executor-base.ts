@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import type { ExecutorType } from '../executor-schema.js';
 import type { Executor, ExecutorContext } from '../types.js';
 import { sleepUntil } from './clock.js';
 import { ABANDON_AFTER_MS, type ExecutorHooks, VuPool } from './vu-pool.js';
@@ -24,7 +23,8 @@ export interface ExecutorPhases {
 
 /** An executor whose VUs can be initialised before the run starts its clock. */
 export interface ScenarioExecutor extends Executor {
-  readonly type: ExecutorType;
+  /** The executor's name (as in scenario files). */
+  readonly type: string;
   /**
    * Initialises the VUs needed from the start (k6's init phase; logins and WebSockets for the user
    * model). run() does it if nobody did; a run with several scenarios calls prepare() on all of
@@ -38,7 +38,7 @@ export interface ScenarioExecutor extends Executor {
  * stop (running iterations get `gracefulStop`, then their signal aborts) and the hard stop.
  */
 export abstract class ExecutorBase implements ScenarioExecutor {
-  abstract readonly type: ExecutorType;
+  abstract readonly type: string;
   protected abstract readonly timing: ExecutorTiming;
   protected abstract readonly openModel: boolean;
   private preparation: { pool: VuPool; ready: Promise<void> } | undefined;

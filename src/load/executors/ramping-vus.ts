@@ -1,7 +1,14 @@
+import { Type } from '@sinclair/typebox';
+import { Duration, parseDuration } from '../../config/duration.js';
 import { sleepUntil } from './clock.js';
+import { defineExecutor, optionalK6Duration } from './define-executor.js';
 import { ExecutorBase, type ExecutorPhases, type ExecutorTiming } from './executor-base.js';
 import { LoopingVus } from './looping-vus.js';
+import { k6Stages, parseStages, scaleStages, stagesIssues, stagesLengthMs, VuStageSchema } from './stages.js';
 import type { ExecutorHooks, VuPool } from './vu-pool.js';
+
+// k6's ramping-vus: a number of looping VUs that follows stages (closed model). The executor
+// class, then its definition: scenario-file options, defaults, checks, overrides, k6 export.
 
 export interface VuStage {
   durationMs: number;
@@ -87,3 +94,59 @@ export class RampingVus extends ExecutorBase {
     };
   }
 }
+
+const DEFAULTS = { startVUs: 1, gracefulRampDown: '30s' } as const;
+
+/** The most VUs the stages reach (k6 initialises them all before the start). */
+function peakVus(entry: { startVUs?: number; stages: readonly { target: number }[] }): number {
+  return Math.max(entry.startVUs ?? DEFAULTS.startVUs, ...entry.stages.map((s) => s.target));
+}
+
+export const rampingVus = defineExecutor({
+  type: 'ramping-vus',
+  description: 'A number of looping VUs that follows the stages (closed model).',
+  openModel: false,
+  fields: {
+    startVUs: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'VUs looping at the start. Default: 1.' }),
+    ),
+    stages: Type.Array(VuStageSchema, { minItems: 1, description: 'Ramps of the VU count, in order.' }),
+    gracefulRampDown: Type.Optional(
+      Duration({
+        description:
+          'When the VU count goes down, a VU taken out may finish its iteration within this time; then it is interrupted. Default: 30s.',
+      }),
+    ),
+  },
+  defaults: DEFAULTS,
+  checks: (entry) => stagesIssues(entry.startVUs ?? DEFAULTS.startVUs, 'startVUs', entry.stages),
+  maxVus: peakVus,
+  lengthMs: (entry) => stagesLengthMs(entry.stages),
+  // --users scales the stage targets so that the peak is N; --duration scales the stages.
+  override: (entry, { users, durationMs }) => {
+    const peak = peakVus(entry);
+    const factor = users !== undefined && peak > 0 ? users / peak : 1;
+    return {
+      startVUs: Math.round((entry.startVUs ?? DEFAULTS.startVUs) * factor),
+      stages: scaleStages(entry.stages, durationMs).map((s) => ({
+        ...s,
+        target: Math.round(s.target * factor),
+      })),
+    };
+  },
+  k6: (entry) => ({
+    startVUs: entry.startVUs,
+    stages: k6Stages(entry.stages),
+    gracefulRampDown: optionalK6Duration(entry.gracefulRampDown),
+  }),
+  create: (entry, times, hooks) =>
+    new RampingVus(
+      {
+        ...times,
+        startVUs: entry.startVUs ?? DEFAULTS.startVUs,
+        stages: parseStages(entry.stages),
+        gracefulRampDownMs: parseDuration(entry.gracefulRampDown ?? DEFAULTS.gracefulRampDown),
+      },
+      hooks,
+    ),
+});
