@@ -7,14 +7,22 @@
 // process tree every 100 ms while it runs; after the exit none of them may be alive, nor any
 // process whose command line or working directory is in the run's own directories.
 //
-//   node scripts/interrupt-drill.mjs [--n 20] [--seed 1] [--only drill|stack-up] [--keep]
+//   node scripts/interrupt-drill.mjs [--n 20] [--seed 1] [--only drill|stack-up] [--within S] [--keep]
 //
 // Needs `npm run build` and the native binaries (scripts/setup.sh). The integration test
 // test/integration/interrupts.test.ts runs a few interrupts at chosen phases in CI; this script is
 // the long random form (about 15 minutes for 20 interrupts on two cores).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +37,8 @@ const N = Number(flag('n', '20'));
 const SEED = Number(flag('seed', String(Date.now() % 100_000)));
 const ONLY = flag('only', undefined);
 const KEEP = args.includes('--keep');
+/** Only moments up to this many seconds (e.g. to hammer the first seconds). */
+const WITHIN_S = flag('within', undefined);
 /** How long each command runs when left alone (s): the random moment falls in [0, this]. */
 const SPAN_S = { drill: 115, 'stack-up': 18 };
 /** After the signal the command must be gone within this (s). */
@@ -228,7 +238,7 @@ console.log(`interrupt-drill: ${N} interrupts, seed ${SEED}`);
 const results = [];
 for (let i = 0; i < N; i++) {
   const kind = ONLY ?? (i % 2 === 0 ? 'drill' : 'stack-up');
-  const delayMs = Math.round(random() * SPAN_S[kind] * 1000);
+  const delayMs = Math.round(random() * Number(WITHIN_S ?? SPAN_S[kind]) * 1000);
   const workDir = mkdtempSync(join(tmpdir(), `mmdrill-interrupt-${i}-`));
   const result = await interruptOnce(kind, delayMs, workDir);
   results.push(result);
@@ -239,7 +249,10 @@ for (let i = 0; i < N; i++) {
   );
   if (result.problems.length > 0) console.log(result.output.split('\n').slice(-15).join('\n'));
   if (!KEEP && result.problems.length === 0) rmSync(workDir, { recursive: true, force: true });
-  else if (existsSync(workDir)) console.log(`   kept ${workDir}`);
+  else if (existsSync(workDir)) {
+    writeFileSync(join(workDir, 'output.log'), result.output);
+    console.log(`   kept ${workDir} (output.log: everything the command printed)`);
+  }
 }
 const failed = results.filter((r) => r.problems.length > 0);
 const windDowns = results.flatMap((r) => (r.windDownS === null ? [] : [r.windDownS])).sort((a, b) => a - b);
