@@ -5,7 +5,7 @@ import { actionTable, endpointTable, targetTable, thresholdTable } from './metri
 import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
 import { runInfoTable } from './run-info.js';
 import type { Table } from './table-model.js';
-import type { FaultWindow } from './timeline.js';
+import type { TimelineFault } from './timeline.js';
 
 /**
  * The tables of a report, in reading order (verdict-bearing ones first); undefined where the run
@@ -13,7 +13,7 @@ import type { FaultWindow } from './timeline.js';
  */
 export function reportTables(
   summary: Summary,
-  faults: readonly FaultWindow[],
+  faults: readonly TimelineFault[],
   runId: string,
   { endpoints }: { endpoints: boolean },
 ): (Table | undefined)[] {

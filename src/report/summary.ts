@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { packageRoot } from '../common/package-root.js';
+import { mmdrillVersion } from '../common/package-root.js';
 import { METRIC } from '../metrics/api.js';
 import type { HarnessReport } from '../metrics/harness-monitor.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import type { Summary } from '../summary/summary-schema.js';
-import type { TargetCheckResult, TargetSet } from '../verdict/targets.js';
-import { targetReport } from '../verdict/targets.js';
+import type { TargetCheckResult, TargetSet } from '../verdict/target-sets.js';
+import { targetReport } from '../verdict/target-sets.js';
 import { evaluateThresholds, type Threshold, thresholdSelectors } from '../verdict/thresholds.js';
 import { decideVerdict } from '../verdict/verdict.js';
 
@@ -69,7 +67,7 @@ export function buildSummary(input: SummaryInput): Summary {
     summary.targets = targetReport(input.targets.set, thresholds, input.targets.serverResults);
   if (input.faults !== undefined) summary.faults = input.faults;
   if (input.drill !== undefined) summary.drill = input.drill;
-  summary.versions = { mmdrill: packageVersion(), node: process.versions.node };
+  summary.versions = { mmdrill: mmdrillVersion(), node: process.versions.node };
   if (input.audits !== undefined) summary.audits = input.audits;
   if (input.capacity !== undefined) summary.capacity = input.capacity;
   return summary;
@@ -127,13 +125,4 @@ export function redactArgv(argv: readonly string[]): string[] {
     }
   }
   return out;
-}
-
-let cachedVersion: string | undefined;
-
-function packageVersion(): string {
-  cachedVersion ??= (
-    JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }
-  ).version;
-  return cachedVersion;
 }

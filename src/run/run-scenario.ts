@@ -3,7 +3,7 @@ import { logsUsersIn, type ScenarioFile } from '../load/scenario.js';
 import { type LoadOutcome, ScenarioLoad } from '../load/scenario-load.js';
 import type { TickListener } from '../metrics/heartbeat.js';
 import type { SummaryInput } from '../report/summary.js';
-import { targetSet, targetThresholds } from '../verdict/targets.js';
+import { targetSet, targetThresholds } from '../verdict/target-sets.js';
 import { parseThresholds, type Threshold } from '../verdict/thresholds.js';
 import { AbortOnFail } from '../verdict/thresholds-abort.js';
 import { type RunResult, RunSession, type SessionOptions } from './session.js';

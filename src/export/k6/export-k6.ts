@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../../common/package-root.js';
+import { mmdrillVersion } from '../../common/package-root.js';
 import { parseDuration } from '../../config/duration.js';
 import { DEFAULT_RATES } from '../../load/behaviours/user-pace.js';
 import { loadScenarioFile, type ScenarioFile } from '../../load/scenario.js';
@@ -75,11 +73,6 @@ async function scriptData(
     users: shape === null ? null : { prefix: shape.prefix ?? shape.name, count: shape.users },
     words: WORDS,
   };
-}
-
-function mmdrillVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
-    .version;
 }
 
 /** Writes script.ts and testrun.yaml (ConfigMap + TestRun) into options.out. */
