@@ -99,7 +99,8 @@ function expectClean(run: Awaited<ReturnType<typeof interruptAt>>, minProcesses:
   expect(run.alive).toEqual([]);
 }
 
-describe('a drill interrupted', () => {
+// A whole drill under CI load can take longer than the default 60 s.
+describe('a drill interrupted', { timeout: 240_000 }, () => {
   it('during stack bring-up stops what was started', async () => {
     const run = await interruptAt(/✓ postgres-replica/, 0, 'bring-up');
     expectClean(run, 2);
