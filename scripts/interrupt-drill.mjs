@@ -220,6 +220,7 @@ async function interruptOnce(kind, delayMs, workDir) {
 
 /** The last progress line before the interrupt: which phase it hit. */
 function lastPhase(output, signalled) {
+  if (signalled && output.trim() === '') return 'loading';
   if (!signalled || !/^(?:SIG(?:INT|TERM):|mmdrill: interrupted)/m.test(output)) return 'finished';
   const before = output.split(/^(?:SIG(?:INT|TERM):|mmdrill: interrupted)/m)[0].trim();
   if (before === '') return 'loading';
