@@ -2,6 +2,7 @@ import type { Summary } from '../summary/summary-schema.js';
 import { callsAudioTable, callsTable } from './calls-tables.js';
 import { capacityCriteriaTable, capacityTable } from './capacity-tables.js';
 import { actionTable, endpointTable, targetTable, thresholdTable } from './metric-tables.js';
+import { preparationTable } from './preparation-table.js';
 import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
 import { runInfoTable } from './run-info.js';
 import type { Table } from './table-model.js';
@@ -24,6 +25,7 @@ export function reportTables(
     auditTable(summary),
     thresholdTable(summary),
     targetTable(summary),
+    preparationTable(summary),
     actionTable(summary),
     deliveryTable(summary),
     callsTable(summary),

@@ -34,6 +34,7 @@ export interface SummaryInput {
   drill?: Summary['drill'];
   audits?: Summary['audits'];
   capacity?: Summary['capacity'];
+  preparation?: Summary['preparation'];
 }
 
 export function buildSummary(input: SummaryInput): Summary {
@@ -63,6 +64,7 @@ export function buildSummary(input: SummaryInput): Summary {
     delivery: deliveryBlock(registry, input.deliveryPosts),
     harness: input.harness,
   };
+  if (input.preparation !== undefined) summary.preparation = input.preparation;
   if (input.targets !== undefined)
     summary.targets = targetReport(input.targets.set, thresholds, input.targets.serverResults);
   if (input.faults !== undefined) summary.faults = input.faults;

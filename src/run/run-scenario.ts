@@ -1,4 +1,5 @@
 import type { RunOverrides } from '../load/overrides.js';
+import { preparationFigures } from '../load/preparation-figures.js';
 import { logsUsersIn, type ScenarioFile } from '../load/scenario.js';
 import { type LoadOutcome, ScenarioLoad } from '../load/scenario-load.js';
 import type { TickListener } from '../metrics/heartbeat.js';
@@ -30,7 +31,7 @@ export interface DrivenLoad {
   session: RunSession;
   outcome: LoadOutcome;
   /** What the summary needs of the scenario, given to RunSession.finish. */
-  summaryInput: Pick<SummaryInput, 'thresholds' | 'scenario' | 'deliveryPosts' | 'targets'>;
+  summaryInput: Pick<SummaryInput, 'thresholds' | 'scenario' | 'deliveryPosts' | 'targets' | 'preparation'>;
 }
 
 export async function runScenario(options: RunOptions): Promise<RunResult> {
@@ -54,6 +55,7 @@ export async function driveScenarioLoad(options: RunOptions, around: LoadAround 
   });
   const thresholds = collectThresholds(scenario);
   let load: ScenarioLoad | undefined;
+  let preparation: ReturnType<typeof preparationFigures> | undefined;
   try {
     load = await ScenarioLoad.create({
       scenario,
@@ -69,7 +71,9 @@ export async function driveScenarioLoad(options: RunOptions, around: LoadAround 
     });
     const totalMs = load.maxDurationMs();
     session.log(`preparing ${load.describe()}…`);
+    const preparingSince = performance.now();
     await load.prepare();
+    preparation = preparationFigures(session.registry, performance.now() - preparingSince);
     await session.startClock({
       totalMs,
       listeners: [
@@ -95,6 +99,7 @@ export async function driveScenarioLoad(options: RunOptions, around: LoadAround 
       thresholds,
       scenario: { name: scenario.name, file: options.scenarioFile, scenarios: [...load.scenarioNames] },
       deliveryPosts: outcome.delivery.posts,
+      ...(preparation !== undefined && { preparation }),
       ...(scenario.targets !== 'none' && { targets: { set: targetSet(scenario.targets) } }),
     },
   };

@@ -30,7 +30,7 @@ export interface TargetSet {
   serverChecks: readonly ServerCheck[];
 }
 
-/** Mattermost's capacity criteria (../shared/reference/targets-and-workload.md). */
+/** Mattermost's capacity criteria (docs/reference-architectures.md). */
 const MATTERMOST_REFERENCE: TargetSet = {
   name: 'mattermost-reference',
   description: "Mattermost's capacity criteria for a supported user count (its ceiling tests)",

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../common/exit-codes.js';
 import { credentialsFile } from '../../seed/credentials.js';
+import { asPreparationFailure } from '../../seed/seed-for-run.js';
 import { seed } from '../../seed/seeder.js';
 import { resolveShape } from '../../seed/shape.js';
 import { resolveSeedTarget } from '../../seed/target.js';
@@ -29,6 +30,9 @@ export function registerSeedCommand(program: Command): void {
         'environment given with --env.\n\n' +
         'Shapes: small (1 team, 10 channels, 100 users, 1,000 posts), medium (2 teams, 50 channels,\n' +
         '1,000 users, 10,000 posts), or a YAML shape file.\n\n' +
+        'Exit codes: 0 seeded, 2 usage or configuration error (wrong admin password included), 3 the server\n' +
+        'refused or failed a request after retries (the line names request, status, message and who answered),\n' +
+        '130 interrupted.\n\n' +
         'Examples:\n  mmdrill seed --shape small\n  mmdrill seed --env environments/staging.yaml --shape shapes/large.yaml --json',
     )
     .requiredOption('--shape <small|medium|file>', 'the data set to create')
@@ -65,6 +69,10 @@ async function seedCommand(options: SeedCommandOptions): Promise<void> {
         concurrency,
         progress: progressLine,
         signal,
+      }).catch((err: unknown) => {
+        // An interrupt is the frame's; any other failure is a preparation failure.
+        if (signal.aborted) throw err;
+        throw asPreparationFailure(err, `seeding data set "${shape.name}" on ${target.url}`);
       });
       progressLine(`seeded in ${seconds(report.durationMs)}; credentials in ${path}`);
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -9,7 +9,8 @@ import { WORDS } from '../../mattermost/message-text.js';
 import { resolveShape } from '../../seed/shape.js';
 import type { Environment } from '../../stack/environment.js';
 import { loadEnvironmentFile } from '../../stack/environment-file.js';
-import { OutputDirectory, yamlDocuments } from '../write-output.js';
+import type { CrdCatalogue, KubernetesManifest } from '../crd-check.js';
+import { OutputDirectory } from '../write-output.js';
 import { type K6OptionsResult, k6Options } from './k6-options.js';
 import { renderK6Script, type ScriptData } from './script.js';
 import { DEFAULT_K6_IMAGE, SCRIPT_FILE, testRunManifests } from './testrun.js';
@@ -25,6 +26,8 @@ export interface K6ExportOptions {
   secretName?: string;
   runnerCpu?: string;
   runnerMemory?: string;
+  /** CRDs to check the TestRun against before anything is written (`--crds`). */
+  crds?: CrdCatalogue;
 }
 
 export interface K6ExportResult {
@@ -99,8 +102,9 @@ export async function exportK6(scenarioPath: string, options: K6ExportOptions): 
     secretName: options.secretName ?? 'mmdrill-k6',
   });
   const out = new OutputDirectory(options.out);
-  await out.write(SCRIPT_FILE, script);
-  await out.write('testrun.yaml', yamlDocuments([configMap, testRun]));
+  out.add(SCRIPT_FILE, script);
+  out.addManifests('testrun.yaml', [configMap, testRun] as KubernetesManifest[]);
+  await out.commit(options.crds);
   return {
     files: out.written,
     skippedThresholds: k6.skippedThresholds,

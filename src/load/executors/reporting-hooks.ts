@@ -1,3 +1,4 @@
+import { describeFailure } from '../../mattermost/request-failure.js';
 import type { ExecutorHooks } from './vu-pool.js';
 
 // What the operator sees of failing VUs: every VU that could not start, and only the first
@@ -8,16 +9,13 @@ import type { ExecutorHooks } from './vu-pool.js';
 export function reportingHooks(log: (line: string) => void, prefix: string): ExecutorHooks {
   let reported = false;
   return {
-    onVuInitError: (error, vu) => log(`${prefix}VU ${vu} could not start: ${firstLine(error)}`),
+    onVuInitError: (error, vu) => log(`${prefix}VU ${vu} could not start: ${describeFailure(error)}`),
     onIterationError: (error) => {
       if (reported) return;
       reported = true;
-      log(`${prefix}first failed iteration: ${firstLine(error)} (later failures are counted, not printed)`);
+      log(
+        `${prefix}first failed iteration: ${describeFailure(error)} (later failures are counted, not printed)`,
+      );
     },
   };
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0]!.slice(0, 200);
 }
