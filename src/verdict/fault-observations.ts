@@ -91,8 +91,8 @@ export function observeInterval(interval: IntervalSnapshot): SecondObservation {
 }
 
 /**
- * Records every heartbeat interval of a run. Register `listener` with `runScenario({listeners})`;
- * read `observations()` in the run's `finish` hook (the final, partial interval is in by then).
+ * Records every heartbeat interval of a run. Register `listener` with `driveScenarioLoad(options, {listeners})`;
+ * read `observations()` once it has returned (the final, partial interval is in by then).
  */
 export class PerSecondObserver {
   private readonly seconds: SecondObservation[] = [];
