@@ -87,6 +87,16 @@ export class ClientStore {
     this.pictureEtags.set(id, etag);
   }
 
+  /** Holds the drafts a `GET …/teams/{id}/drafts` answered (load-test-ng: `store.SetDrafts`). */
+  knowDrafts(drafts: unknown): void {
+    if (!Array.isArray(drafts)) return;
+    for (const d of drafts as { channel_id?: unknown }[]) {
+      const channelId = d?.channel_id;
+      if (typeof channelId === 'string' && !this.drafts.includes(channelId))
+        this.remember(this.drafts, channelId);
+    }
+  }
+
   remember<T>(list: T[], item: T): void {
     list.push(item);
     if (list.length > MAX_ITEMS) list.shift();

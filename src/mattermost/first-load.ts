@@ -1,4 +1,5 @@
 import type { Channel, ChannelMembership } from '@mattermost/types/channels';
+import type { Draft } from '@mattermost/types/drafts';
 import type { Team } from '@mattermost/types/teams';
 import type { UserProfile } from '@mattermost/types/users';
 import { featuresOf } from './client-store.js';
@@ -15,7 +16,10 @@ import type { SimulatedUser, UserAccount } from './simulated-user.js';
 //   statuses of self;
 //   sidebar categories and scheduled posts of the team, and custom profile attribute fields,
 //   which load-test-ng's login and loadTeam also fetch (mattermost/mattermost-load-test-ng:
-//   loadtest/control/simulcontroller/actions.go loadTeam; loadtest/control/actions.go Login).
+//   loadtest/control/simulcontroller/actions.go loadTeam; loadtest/control/actions.go Login);
+//   the team's synced drafts, which the sidebar's drafts link fetches when the team loads
+//   (webapp/channels/src/components/drafts_link, `getDrafts(teamId)` with synced drafts on): the
+//   client then knows the drafts the user left in an earlier session (DeleteDraft needs one).
 // Requests a server may not offer (license, limits, custom attributes) do not stop the login.
 
 const MEMBER_PAGE = 200;
@@ -67,6 +71,10 @@ export async function firstLoad(user: SimulatedUser, account: UserAccount): Prom
   await optional(user.call('GET', `/users/me/teams/${team.id}/channels/categories`));
   if (user.store.features.scheduledPosts)
     await optional(user.call('GET', `/posts/scheduled/team/${team.id}?includeDirectChannels=true`));
+  if (user.store.features.syncedDrafts) {
+    const drafts = await optional(user.call<Draft[]>('GET', `/users/me/teams/${team.id}/drafts`));
+    user.store.knowDrafts((drafts as { data?: Draft[] } | undefined)?.data);
+  }
   if (user.store.features.customProfileAttributes) {
     const fields = await optional(user.call<{ id: string }[]>('GET', '/custom_profile_attributes/fields'));
     const list = (fields as { data?: { id: string }[] } | undefined)?.data;

@@ -1,8 +1,9 @@
 import type { SeedShape } from './shape.js';
 
 // What a shape turns into, computed without a server: names, channel types, who joins which
-// channel and how many history posts each channel gets. Deterministic, so a second run plans the
-// same objects and only fills what is missing.
+// channel, how many history posts each channel gets, and where each user has replied in a thread
+// and left a draft (a workspace in use: clients' thread and draft actions need both).
+// Deterministic, so a second run plans the same objects and only fills what is missing.
 
 export interface PlannedTeam {
   name: string;
@@ -17,6 +18,10 @@ export interface PlannedChannel {
   /** Indexes into `users`. */
   members: number[];
   posts: number;
+  /** Members (indexes into `users`) who reply once to one of this channel's history threads. */
+  threadRepliers: number[];
+  /** Members (indexes into `users`) who have left a draft in this channel. */
+  drafters: number[];
 }
 
 export interface PlannedUser {
@@ -70,11 +75,39 @@ export function planSeed(shape: SeedShape): SeedPlan {
         type,
         members,
         posts: 0,
+        threadRepliers: [],
+        drafters: [],
       });
     }
   });
   channels.forEach((channel, c) => {
     channel.posts = Math.floor(shape.posts / channels.length) + (c < shape.posts % channels.length ? 1 : 0);
   });
+  planParticipation(shape, teams, channels);
   return { teams, channels, users };
+}
+
+/**
+ * In each team, user i replies in `threadRepliesPerUser` of its channels that have history (a
+ * reply needs a thread) and leaves a draft in `draftsPerUser` of its channels, starting at a
+ * channel that depends on i, so the replies and drafts spread over the team's channels.
+ */
+function planParticipation(shape: SeedShape, teams: PlannedTeam[], channels: PlannedChannel[]): void {
+  const replies = shape.threadRepliesPerUser ?? 1;
+  const drafts = shape.draftsPerUser ?? 1;
+  for (const team of teams) {
+    const own = channels.filter((c) => c.team === team.name);
+    const channelsOf = new Map<number, PlannedChannel[]>();
+    for (const c of own) for (const i of c.members) channelsOf.set(i, [...(channelsOf.get(i) ?? []), c]);
+    for (const [i, mine] of channelsOf) {
+      const start = Math.floor(i / own.length) % mine.length;
+      const rotated = [...mine.slice(start), ...mine.slice(0, start)];
+      for (const c of rotated.filter((x) => x.posts > 0).slice(0, replies)) c.threadRepliers.push(i);
+      for (const c of rotated.slice(0, drafts)) c.drafters.push(i);
+    }
+  }
+  for (const c of channels) {
+    c.threadRepliers.sort((a, b) => a - b);
+    c.drafters.sort((a, b) => a - b);
+  }
 }

@@ -1,58 +1,37 @@
 import { randomBytes } from 'node:crypto';
 import type { Channel } from '@mattermost/types/channels';
-import type { Post } from '@mattermost/types/posts';
 import type { Team } from '@mattermost/types/teams';
 import type { UserProfile } from '@mattermost/types/users';
 import { forEachBounded, withRetry } from '../common/bounded-parallel.js';
 import { UsageError } from '../common/exit-codes.js';
 import { seededRandom } from '../common/seeded-random.js';
-import { instrumentClient } from '../mattermost/http.js';
 import { messageText } from '../mattermost/message-text.js';
-import { type Client4, newClient } from '../mattermost/official-client.js';
+import type { Client4 } from '../mattermost/official-client.js';
 import type { UserAccount } from '../mattermost/simulated-user.js';
-import { MetricsRegistry } from '../metrics/registry.js';
 import { readCredentials, type SeedCredentials, writeCredentials } from './credentials.js';
+import { seedDrafts, seedThreadReplies } from './participation.js';
 import { type PlannedChannel, planSeed } from './plan.js';
+import {
+  createOrFind,
+  createPostOnce,
+  isNotFound,
+  PAGE,
+  type PartialPost,
+  Phase,
+  type PhaseCount,
+  pages,
+  postsOf,
+  SEED_PROP,
+  seedClient,
+} from './seed-steps.js';
 import type { SeedShape } from './shape.js';
 
 // `mmdrill seed`: creates a shape's teams, channels, users, memberships and history posts through
-// the API (Client4, as the admin; posts as their authors), a bounded number of requests at a time.
+// the API (Client4, as the admin; posts as their authors), then each user's thread reply and
+// draft (participation.ts), a bounded number of requests at a time.
 // Idempotent: every object is looked up by name first, so a second run only fills gaps.
 
-/** Marks seeded history posts (props), so a second run can count them. */
-export const SEED_PROP = 'mmdrill_seed';
-const PAGE = 200;
-/** Mattermost's error id for a reply whose root it cannot find. */
-const ROOT_ID_ERROR = 'api.post.create_post.root_id.app_error';
-/** How long a reply waits for a root the server acknowledged to become visible. */
-const ROOT_VISIBLE_WITHIN_MS = 10_000;
-
-/**
- * A client whose failures say which request failed, with what status, from which component
- * (RequestFailure): a seed the server refuses is reported as such. Its own metrics are not kept.
- */
-function seedClient(url: string): Client4 {
-  return instrumentClient(newClient(url), { metrics: new MetricsRegistry(), timeoutMs: 30_000 });
-}
-
-/**
- * Creates a post; a reply the server refuses because it cannot see the root it acknowledged a
- * moment ago (a server that answers before committing, or reads from a lagging replica) is
- * retried until the root shows up. The pending_post_id is the same for every attempt, so the
- * server deduplicates a retry of a post it did save.
- */
-async function createPostOnce(author: Client4, post: PartialPost): Promise<Post> {
-  const deadline = Date.now() + ROOT_VISIBLE_WITHIN_MS;
-  for (;;) {
-    try {
-      return await withRetry(() => author.createPost(post));
-    } catch (err) {
-      const id = (err as { server_error_id?: string }).server_error_id;
-      if (!post.root_id || id !== ROOT_ID_ERROR || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
+export { SEED_PROP } from './seed-steps.js';
 
 export interface SeedTarget {
   url: string;
@@ -69,11 +48,6 @@ export interface SeedOptions {
   signal?: AbortSignal;
 }
 
-export interface PhaseCount {
-  total: number;
-  created: number;
-}
-
 export interface SeedReport {
   shape: string;
   url: string;
@@ -84,59 +58,9 @@ export interface SeedReport {
   teamMembers: PhaseCount;
   channelMembers: PhaseCount;
   posts: PhaseCount;
+  threadReplies: PhaseCount;
+  drafts: PhaseCount;
   durationMs: number;
-}
-
-/** Counts one phase and prints a line when it ends (and every 2 s while it runs). */
-class Phase implements PhaseCount {
-  created = 0;
-  private done = 0;
-  private readonly started = Date.now();
-  private lastPrint = Date.now();
-  constructor(
-    private readonly name: string,
-    readonly total: number,
-    private readonly print: (line: string) => void,
-  ) {}
-  tick(created: boolean, n = 1): void {
-    this.done += n;
-    if (created) this.created += n;
-    if (Date.now() - this.lastPrint > 2_000 && this.done < this.total) {
-      this.lastPrint = Date.now();
-      this.print(`  ${this.name.padEnd(16)} ${this.done}/${this.total}…`);
-    }
-  }
-  end(): PhaseCount {
-    const seconds = ((Date.now() - this.started) / 1000).toFixed(1);
-    this.print(
-      `  ${this.name.padEnd(16)} ${this.total}/${this.total}  created ${this.created}  (${seconds} s)`,
-    );
-    return { total: this.total, created: this.created };
-  }
-}
-
-function isNotFound(err: unknown): boolean {
-  return (err as { status_code?: number }).status_code === 404;
-}
-
-/** Creates with retries; if that fails (a retried create that had worked), looks the object up. */
-async function createOrFind<T>(create: () => Promise<T>, find: () => Promise<T | null>): Promise<T> {
-  try {
-    return await withRetry(create);
-  } catch (err) {
-    const found = await find().catch(() => null);
-    if (found) return found;
-    throw err;
-  }
-}
-
-async function pages<T>(fetchPage: (page: number) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (let page = 0; ; page++) {
-    const items = await withRetry(() => fetchPage(page));
-    out.push(...items);
-    if (items.length < PAGE) return out;
-  }
 }
 
 export async function seed(options: SeedOptions): Promise<SeedReport> {
@@ -351,6 +275,21 @@ export async function seed(options: SeedOptions): Promise<SeedReport> {
   );
   const postsCount = posts.end();
 
+  const participation = {
+    plan,
+    shape,
+    admin,
+    teamIds,
+    channelIds,
+    accounts,
+    clientOf,
+    limit,
+    print,
+    ...(signal ? { signal } : {}),
+  };
+  const threadRepliesCount = await seedThreadReplies(participation);
+  const draftsCount = await seedDrafts(participation);
+
   return {
     shape: shape.name,
     url: target.url,
@@ -361,12 +300,8 @@ export async function seed(options: SeedOptions): Promise<SeedReport> {
     teamMembers: teamMembersCount,
     channelMembers: channelMembersCount,
     posts: postsCount,
+    threadReplies: threadRepliesCount,
+    drafts: draftsCount,
     durationMs: Date.now() - started,
   };
-}
-
-type PartialPost = Parameters<Client4['createPost']>[0];
-
-function postsOf(list: { order: string[]; posts: Record<string, Post> }): Post[] {
-  return list.order.map((id) => list.posts[id]).filter((p): p is Post => p !== undefined);
 }

@@ -59,6 +59,24 @@ export const SeedShapeSchema = ClosedObject(
       default: 5,
       description: 'Members of each channel who write its history posts (each logs in once).',
     }),
+    threadRepliesPerUser: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 100,
+        default: 1,
+        description:
+          "Replies each user writes, in each team, to a history thread of one of its channels: Mattermost makes a replier follow the thread, so every user follows threads as in a workspace in use (load-test-ng's thread actions need one). At most channelsPerUser.",
+      }),
+    ),
+    draftsPerUser: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 100,
+        default: 1,
+        description:
+          'Synced drafts each user has left, in each team, in channels of its own (a workspace in use; DeleteDraft needs one). At most channelsPerUser.',
+      }),
+    ),
   },
   { description: 'The shape of a data set `mmdrill seed` creates.' },
 );
@@ -76,6 +94,8 @@ export const BUILT_IN_SHAPES: Readonly<Record<string, SeedShape>> = {
     posts: 1_000,
     replyShare: 0.2,
     authorsPerChannel: 5,
+    threadRepliesPerUser: 1,
+    draftsPerUser: 1,
   },
   medium: {
     name: 'medium',
@@ -87,6 +107,8 @@ export const BUILT_IN_SHAPES: Readonly<Record<string, SeedShape>> = {
     posts: 10_000,
     replyShare: 0.2,
     authorsPerChannel: 5,
+    threadRepliesPerUser: 1,
+    draftsPerUser: 1,
   },
 };
 
