@@ -58,7 +58,11 @@ export async function runCapacity(options: CapacityRunOptions): Promise<RunResul
       log(
         `capacity of ${stack.url} with scenario ${scenario.name}/${settings.scenarioName}: ${search.describe()}`,
       );
-      await search.done;
+      // The heartbeat's timer does not hold the process open (unref), and before its first tick no
+      // user holds a socket: without a timer of its own, Node would end with the search unsettled
+      // (exit 13) right after this line.
+      const keepAlive = setInterval(() => undefined, 1_000);
+      await search.done.finally(() => clearInterval(keepAlive));
     } finally {
       await session.stopClock();
       search.stop();

@@ -43,6 +43,9 @@ describe('seed --shape small', () => {
     expect(first.teamMembers).toEqual({ total: 100, created: 100 });
     expect(first.channelMembers).toEqual({ total: 500, created: 500 });
     expect(first.posts).toEqual({ total: 1000, created: 1000 });
+    // A workspace in use: each user has replied in a thread and left a draft in the team.
+    expect(first.threadReplies).toEqual({ total: 100, created: 100 });
+    expect(first.drafts).toEqual({ total: 100, created: 100 });
     expect(lines.some((l) => l.includes('users') && l.includes('created 100'))).toBe(true);
 
     const creds = await readCredentials(credentialsPath);
@@ -66,6 +69,11 @@ describe('seed --shape small', () => {
     expect(seeded).toHaveLength(100);
     expect(seeded.some((p) => p.root_id)).toBe(true);
     expect(new Set(seeded.map((p) => p.user_id)).size).toBeGreaterThan(1);
+    // The user follows the thread it replied to (Mattermost makes a replier follow) and holds its draft.
+    const threads = await client.getUserThreads(account.id, teams[0]!.id, { perPage: 25 });
+    expect(threads.threads.length).toBeGreaterThanOrEqual(1);
+    const drafts = await client.getUserDrafts(teams[0]!.id);
+    expect(drafts.filter((d) => mine.some((c) => c.id === d.channel_id))).toHaveLength(1);
     const types = new Map<string, number>();
     for (const c of await (await logIn(cluster.url, ADMIN.username, ADMIN.password)).getMyChannels(
       teams[0]!.id,
@@ -76,7 +84,17 @@ describe('seed --shape small', () => {
     expect(types.get('P')).toBe(2);
 
     const second = await seed({ target, shape, credentialsPath });
-    for (const phase of ['teams', 'channels', 'users', 'teamMembers', 'channelMembers', 'posts'] as const) {
+    const phases = [
+      'teams',
+      'channels',
+      'users',
+      'teamMembers',
+      'channelMembers',
+      'posts',
+      'threadReplies',
+      'drafts',
+    ] as const;
+    for (const phase of phases) {
       expect(second[phase].created, phase).toBe(0);
       expect(second[phase].total, phase).toBe(first[phase].total);
     }
