@@ -13,6 +13,7 @@ import { credentialsFile, requireCredentials, type SeedCredentials } from '../se
 import { seedForRun } from '../seed/seed-for-run.js';
 import type { StackDocument } from '../stack/stack-document.js';
 import type { Summary } from '../summary/summary-schema.js';
+import { startDrift } from '../verdict/drift-run.js';
 import { targetSet, targetThresholds } from '../verdict/targets.js';
 import { parseThresholds, type Threshold } from '../verdict/thresholds.js';
 import { AbortOnFail } from '../verdict/thresholds-abort.js';
@@ -146,6 +147,8 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     .on(timeseries.listener())
     .on(new AbortOnFail(thresholds, registry).listener(stop));
   if (progress) heartbeat.on(progress.listener());
+  const drift = scenario.drift ? startDrift(scenario.drift, stack) : null;
+  if (drift) heartbeat.on(drift.listener);
   for (const listener of options.listeners ?? []) heartbeat.on(listener);
   const prometheus = options.prometheus ? await startPrometheusEndpoint(registry, options.prometheus) : null;
   if (prometheus) log(`prometheus metrics at ${prometheus.url}`);
@@ -180,6 +183,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     credentials,
   };
   const extra = options.finish ? await options.finish(internals) : {};
+  const driftReport = await drift?.finish(Date.now() - startedAt.getTime());
   timeseries.close();
   const summary = buildSummary({
     registry,
@@ -195,6 +199,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     ...(scenario.targets !== 'none' && { targets: { set: targetSet(scenario.targets) } }),
     ...extra,
     ...(options.drill && { drill: options.drill }),
+    ...(driftReport && { drift: driftReport }),
   });
   await writeSummary(join(options.outDir, 'summary.json'), summary);
   const reports = await writeReports(options.outDir);

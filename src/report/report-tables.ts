@@ -1,6 +1,7 @@
 import type { Summary } from '../summary/summary-schema.js';
 import { callsAudioTable, callsTable } from './calls-tables.js';
 import { capacityCriteriaTable, capacityTable } from './capacity-tables.js';
+import { driftSeriesTable, driftThresholdTable } from './drift-tables.js';
 import { actionTable, endpointTable, targetTable, thresholdTable } from './metric-tables.js';
 import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
 import { runInfoTable } from './run-info.js';
@@ -23,9 +24,11 @@ export function reportTables(
     faultTable(summary, faults),
     auditTable(summary),
     thresholdTable(summary),
+    driftThresholdTable(summary),
     targetTable(summary),
     actionTable(summary),
     deliveryTable(summary),
+    driftSeriesTable(summary),
     callsTable(summary),
     callsAudioTable(summary),
     ...(endpoints ? [endpointTable(summary)] : []),

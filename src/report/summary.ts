@@ -6,7 +6,9 @@ import { packageRoot } from '../common/package-root.js';
 import { METRIC } from '../metrics/api.js';
 import type { HarnessReport } from '../metrics/harness-monitor.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
+import type { DriftReport } from '../summary/drift-schema.js';
 import type { Summary, Verdict } from '../summary/summary-schema.js';
+import { driftFailures } from '../verdict/drift.js';
 import type { TargetCheckResult, TargetSet } from '../verdict/targets.js';
 import { targetReport } from '../verdict/targets.js';
 import {
@@ -41,6 +43,8 @@ export interface SummaryInput {
   drill?: Summary['drill'];
   audits?: Summary['audits'];
   capacity?: Summary['capacity'];
+  /** Trends of a long run (scenario `drift` section); failed drift thresholds fail the run. */
+  drift?: DriftReport;
 }
 
 export function buildSummary(input: SummaryInput): Summary {
@@ -50,7 +54,8 @@ export function buildSummary(input: SummaryInput): Summary {
     include: thresholdSelectors(input.thresholds),
     now: input.endedAt.getTime(),
   });
-  const { verdict, reason } = decideVerdict(thresholds, input.harness, input.otherFailures, {
+  const otherFailures = [...(input.otherFailures ?? []), ...(input.drift ? driftFailures(input.drift) : [])];
+  const { verdict, reason } = decideVerdict(thresholds, input.harness, otherFailures, {
     faults: input.faults?.length ?? 0,
     audits: input.audits !== undefined,
   });
@@ -77,6 +82,7 @@ export function buildSummary(input: SummaryInput): Summary {
   summary.versions = { mmdrill: packageVersion(), node: process.versions.node };
   if (input.audits !== undefined) summary.audits = input.audits;
   if (input.capacity !== undefined) summary.capacity = input.capacity;
+  if (input.drift !== undefined) summary.drift = input.drift;
   return summary;
 }
 
