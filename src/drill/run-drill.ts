@@ -19,6 +19,7 @@ import { auditFailures, auditRun } from '../verdict/audits.js';
 import { resolveFaultCriteria } from '../verdict/fault-criteria.js';
 import { PerSecondObserver } from '../verdict/fault-observations.js';
 import { faultFailures, judgeFaults } from '../verdict/faults.js';
+import { SteadyStateObserver, steadyStateFailures } from '../verdict/steady-state.js';
 import type { Drill } from './drill-file.js';
 
 // A drill: stack up → seed → load with the fault timeline → fault verdicts and audits → summary
@@ -82,6 +83,7 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
     });
     scheduler = faultScheduler;
     const observer = new PerSecondObserver();
+    const steady = new SteadyStateObserver();
     return await runScenario({
       scenario,
       scenarioFile: drill.scenarioPath,
@@ -94,7 +96,7 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
       log,
       ...(options.signal && { signal: options.signal }),
       ...(options.quiet && { quiet: true }),
-      listeners: [observer.listener],
+      listeners: [observer.listener, steady.listener],
       drill: { name: drill.name, file: drill.file, short: options.short === true },
       onLoadStart: ({ perfNow, timeseries }) => {
         eventSink = timeseries;
@@ -109,7 +111,17 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
           missed: drill.audits.deliveries ? internals.missed : [],
           readBack: { ...readBackThrough(running.document, password), log },
         });
-        return { faults, audits, otherFailures: [...faultFailures(faults), ...auditFailures(audits)] };
+        const steadyState = steady.judge(drill.steadyState, faults);
+        return {
+          faults,
+          audits,
+          steadyState,
+          otherFailures: [
+            ...faultFailures(faults),
+            ...steadyStateFailures(steadyState),
+            ...auditFailures(audits),
+          ],
+        };
       },
     });
   } finally {

@@ -49,7 +49,9 @@ export interface RunOptions {
   /** Called the moment the load starts (its `performance.now()`), with the time series: a drill starts its fault timeline here. */
   onLoadStart?: (start: { perfNow: number; timeseries: TimeseriesWriter }) => void;
   /** Lets a drill add fault verdicts and audits before the summary is written. */
-  finish?: (result: RunInternals) => Promise<Pick<SummaryInput, 'faults' | 'audits' | 'otherFailures'>>;
+  finish?: (
+    result: RunInternals,
+  ) => Promise<Pick<SummaryInput, 'faults' | 'audits' | 'otherFailures' | 'steadyState'>>;
   /** A drill names itself in the summary and reports. */
   drill?: SummaryInput['drill'];
   /** Disable the live progress display (tests). */

@@ -5,6 +5,7 @@ import { driftSeriesTable, driftThresholdTable } from './drift-tables.js';
 import { actionTable, endpointTable, targetTable, thresholdTable } from './metric-tables.js';
 import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
 import { runInfoTable } from './run-info.js';
+import { steadyStateTable } from './steady-state-table.js';
 import type { Table } from './table-model.js';
 import type { FaultWindow } from './timeline.js';
 
@@ -21,6 +22,7 @@ export function reportTables(
   return [
     capacityTable(summary),
     capacityCriteriaTable(summary),
+    steadyStateTable(summary),
     faultTable(summary, faults),
     auditTable(summary),
     thresholdTable(summary),

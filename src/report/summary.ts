@@ -45,6 +45,8 @@ export interface SummaryInput {
   capacity?: Summary['capacity'];
   /** Trends of a long run (scenario `drift` section); failed drift thresholds fail the run. */
   drift?: DriftReport;
+  /** A drill's steady-state phases (their failures arrive in otherFailures). */
+  steadyState?: Summary['steadyState'];
 }
 
 export function buildSummary(input: SummaryInput): Summary {
@@ -83,6 +85,7 @@ export function buildSummary(input: SummaryInput): Summary {
   if (input.audits !== undefined) summary.audits = input.audits;
   if (input.capacity !== undefined) summary.capacity = input.capacity;
   if (input.drift !== undefined) summary.drift = input.drift;
+  if (input.steadyState !== undefined) summary.steadyState = input.steadyState;
   return summary;
 }
 

@@ -2,6 +2,7 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { PROVIDERS } from '../stack/environment.js';
 import { CapacityReportSchema } from './capacity-schema.js';
 import { DriftReportSchema } from './drift-schema.js';
+import { SteadyStateReportSchema } from './steady-state-schema.js';
 
 // summary.json: the stable contract users' CI scripts read. Published as
 // schemas/summary.schema.json. Add fields as optional; never rename or remove one.
@@ -320,6 +321,7 @@ export const SummarySchema = Type.Object(
     audits: Type.Optional(AuditReportSchema),
     capacity: Type.Optional(CapacityReportSchema),
     drift: Type.Optional(DriftReportSchema),
+    steadyState: Type.Optional(SteadyStateReportSchema),
   },
   Closed,
 ) satisfies TSchema;
