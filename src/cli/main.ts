@@ -6,6 +6,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerDoubleCommand } from './commands/double.js';
 import { registerDrillCommand } from './commands/drill.js';
 import { registerExportCommands } from './commands/export.js';
+import { registerHistoryCommand } from './commands/history.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSeedCommand } from './commands/seed.js';
@@ -29,6 +30,7 @@ registerDoubleCommand(program);
 registerSeedCommand(program);
 registerReportCommand(program);
 registerCompareCommand(program);
+registerHistoryCommand(program);
 registerExportCommands(program);
 
 try {
