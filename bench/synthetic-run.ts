@@ -1,3 +1,4 @@
+import { seededRandom } from '../src/common/seeded-random.js';
 import type { IntervalLine } from '../src/report/timeseries.js';
 
 // A synthetic time series as `mmdrill run` writes it: one interval line per second with
@@ -43,14 +44,8 @@ export function syntheticTimeseries(
   faults: readonly SyntheticFault[],
   startedAt: Date,
 ): string[] {
-  let seed = 42;
-  const random = () => {
-    // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = seededRandom(42);
+  const random = () => rng.next();
   const r3 = (v: number) => Math.round(v * 1000) / 1000;
   const events = faults
     .flatMap((f) => [

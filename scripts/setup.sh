@@ -93,6 +93,36 @@ else
   log "Go not installed; using prebuilt binaries in $GOBIN_DIR"
 fi
 
+# --- Third-party clients (test/integration/double-third-party-clients.test.ts) -------------------
+# Python's mattermostdriver in a venv and a Go program on Mattermost's model.Client4, both cached
+# under $MMDRILL_CLIENTS_DIR; reinstalled/rebuilt only when the pinned version or the source changed.
+MATTERMOSTDRIVER_VERSION=7.3.2
+CLIENTS_DIR=${MMDRILL_CLIENTS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mmdrill/clients}
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+mkdir -p "$CLIENTS_DIR"
+if command -v python3 >/dev/null 2>&1; then
+  if [[ $("$CLIENTS_DIR/py/bin/python" -c 'import importlib.metadata as m; print(m.version("mattermostdriver"))' 2>/dev/null) == "$MATTERMOSTDRIVER_VERSION" ]]; then
+    log "mattermostdriver $MATTERMOSTDRIVER_VERSION present"
+  else
+    log "pip install mattermostdriver==$MATTERMOSTDRIVER_VERSION into $CLIENTS_DIR/py"
+    python3 -m venv "$CLIENTS_DIR/py"
+    "$CLIENTS_DIR/py/bin/pip" install -q --disable-pip-version-check "mattermostdriver==$MATTERMOSTDRIVER_VERSION"
+  fi
+else
+  log 'python3 not found: the Python third-party client test will fail'
+fi
+if command -v go >/dev/null 2>&1; then
+  go_src="$REPO_DIR/test/clients/go"
+  go_stamp=$(cat "$go_src/go.mod" "$go_src/go.sum" "$go_src"/*.go | sha256sum | cut -c1-16)
+  if [[ -x $CLIENTS_DIR/go-client && $(cat "$CLIENTS_DIR/go-client.stamp" 2>/dev/null) == "$go_stamp" ]]; then
+    log 'go-client present'
+  else
+    log "go build test/clients/go -> $CLIENTS_DIR/go-client"
+    (cd "$go_src" && go build -o "$CLIENTS_DIR/go-client" .)
+    printf '%s\n' "$go_stamp" >"$CLIENTS_DIR/go-client.stamp"
+  fi
+fi
+
 # --- Report ------------------------------------------------------------------------------------
 pg_dir=$(postgres_bin_dir) || die 'PostgreSQL server binaries still missing'
 nginx_bin=$(nginx_path) || die 'nginx still missing'

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBehaviour } from '../load/behaviour-factory.js';
 import { logsUsersIn, type ScenarioFile } from '../load/scenario.js';
+import { describeFailure } from '../mattermost/request-failure.js';
 import { HarnessMonitor } from '../metrics/harness-monitor.js';
 import { Heartbeat, type Tick } from '../metrics/heartbeat.js';
 import { MetricsRegistry } from '../metrics/registry.js';
@@ -93,7 +94,7 @@ export async function runCapacity(options: CapacityRunOptions): Promise<Capacity
         onIterationError: (error) => {
           if (reportedIterationError) return;
           reportedIterationError = true;
-          log(`first failed iteration: ${firstLine(error)} (later failures are counted, not printed)`);
+          log(`first failed iteration: ${describeFailure(error)} (later failures are counted, not printed)`);
         },
       },
     },
@@ -233,9 +234,4 @@ function seedFor(options: CapacityRunOptions): Promise<SeedCredentials | null> {
     log: options.log,
     ...(options.signal && { signal: options.signal }),
   });
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0]!.slice(0, 200);
 }

@@ -1,4 +1,4 @@
-// Mattermost's published reference architectures (../shared/reference/targets-and-workload.md):
+// Mattermost's published reference architectures (docs/reference-architectures.md):
 // the tier a target user count needs, and what this stack's measured figure says beside it.
 
 export interface ReferenceTier {

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ExitCode, UsageError } from '../common/exit-codes.js';
+import { ExitCode, PreparationFailure, UsageError } from '../common/exit-codes.js';
 import { registerCapacityCommand } from './commands/capacity.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerDoctorCommand } from './commands/doctor.js';
@@ -38,6 +38,11 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  } else if (err instanceof PreparationFailure) {
+    process.stderr.write(
+      `mmdrill: ${err.message}\nverdict: PREPARATION FAILED (exit ${err.exitCode}): the server refused what the run needs before its load\n`,
+    );
+    process.exitCode = err.exitCode;
   } else if (err instanceof UsageError) {
     process.stderr.write(`mmdrill: ${err.message}\n`);
     process.exitCode = ExitCode.usage;

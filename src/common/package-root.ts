@@ -1,6 +1,7 @@
-// Where the mmdrill package is installed, for the files it ships (schemas, scenarios, binaries).
+// Where the mmdrill package is installed, for the files it ships (schemas, scenarios, binaries),
+// and its version, which summaries, reports, exported scripts and --version all print.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,4 +21,17 @@ export function packageRoot(): string {
   }
   cached = dir;
   return dir;
+}
+
+let version: string | undefined;
+
+/** mmdrill's version, from its package.json. */
+export function mmdrillVersion(): string {
+  if (version === undefined) {
+    const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+      version?: unknown;
+    };
+    version = typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  }
+  return version;
 }

@@ -23,7 +23,7 @@ export function parseRate(input: RateValue): number {
 }
 
 /** Schema of a rate field; pass `default` and `description` in `options`. */
-export function Rate(options: SchemaOptions = {}): TUnion<[TString, TNumber]> {
+export function RateField(options: SchemaOptions = {}): TUnion<[TString, TNumber]> {
   return Type.Union(
     [
       Type.String({ pattern: RATE_PATTERN, patternErrorMessage: RATE_EXPECTATION }),

@@ -6,7 +6,7 @@ import type { ConfigIssue } from '../config/load.js';
 import { expandProfile, loadDdilProfile, profilePath, shippedProfileNames } from './ddil-profile.js';
 import type { Footprint } from './kind.js';
 import { faultKind } from './kinds/index.js';
-import { type ResolvedTarget, resolveTarget, type TargetCatalog, targetNames } from './targets.js';
+import { type ResolvedTarget, resolveFaultTarget, type TargetCatalog, targetNames } from './targets.js';
 import type { FaultEntryBase, FaultKindName, FaultPlan, PlannedFault } from './types.js';
 
 // The rules of a fault plan that need more than its schema: targets that exist in the
@@ -145,7 +145,7 @@ function checkTarget(
 ): ResolvedTarget | undefined {
   const kind = faultKind(kindName);
   issues.push(...destructiveIssues(kindName, catalog, path));
-  const resolved = resolveTarget(target, catalog);
+  const resolved = resolveFaultTarget(target, catalog);
   const at = [...path, 'target'];
   if (!resolved) {
     const known = targetNames(catalog);
@@ -257,7 +257,7 @@ async function profileFaults(
 
 function overlapIssues(faults: readonly PlannedFault[], catalog: TargetCatalog): ConfigIssue[] {
   const prints = faults.map((fault) => {
-    const target = resolveTarget(fault.target, catalog);
+    const target = resolveFaultTarget(fault.target, catalog);
     return target ? faultKind(fault.kind).footprint(fault.entry, target, catalog) : undefined;
   });
   const issues: ConfigIssue[] = [];

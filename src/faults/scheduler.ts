@@ -5,7 +5,7 @@ import { ToxiproxyClient } from '../stack/toxiproxy-client.js';
 import { type ExitCleanup, exitCleanup as processExitCleanup } from './exit-cleanup.js';
 import type { FaultContext } from './kind.js';
 import { faultKind } from './kinds/index.js';
-import { catalogFromStack, type ResolvedTarget, resolveTarget } from './targets.js';
+import { catalogFromStack, type ResolvedTarget, resolveFaultTarget } from './targets.js';
 import { singleToxiproxy, type ToxiproxyResolver } from './toxiproxy-for-proxy.js';
 import type { ActiveFault, FaultEvent, FaultPlan, FaultWindow, PlannedFault } from './types.js';
 
@@ -72,7 +72,7 @@ export class FaultScheduler {
     this.slots = [];
     for (const fault of plan.faults) {
       const kind = faultKind(fault.kind);
-      const target = resolveTarget(fault.target, catalog);
+      const target = resolveFaultTarget(fault.target, catalog);
       if (!target)
         problems.push(`${fault.name}: the stack has no link, proxy or component "${fault.target}"`);
       else if (target.type === 'link' && options.toxiproxy === null)

@@ -1,5 +1,5 @@
 import type { Environment, LinkName, ProviderName } from '../stack/environment.js';
-import { LINKS } from '../stack/environment.js';
+import { LINKS, proxiedLinks } from '../stack/environment.js';
 import type { StackComponent, StackDocument } from '../stack/stack-document.js';
 
 // What a fault can be aimed at: the links (each carried by one or more Toxiproxy proxies) and
@@ -20,16 +20,6 @@ export interface TargetCatalog {
 export type ResolvedTarget =
   | { type: 'link'; link: LinkName; proxies: string[] }
   | { type: 'component'; component: string; componentKind: ComponentKind };
-
-/** The links a stack of this environment will proxy, as the providers decide them. */
-function proxiedLinks(env: Exclude<Environment, { provider: 'existing' }>): LinkName[] {
-  const exists = (link: LinkName) =>
-    (link !== 'app-db-replica' || env.database.replica) &&
-    (link !== 'app-object-store' || env.objectStore.enabled) &&
-    (link !== 'users-turn' || (env.provider === 'native' && env.calls.enabled && env.calls.turn));
-  const chosen = env.proxies === 'all' ? [...LINKS] : env.proxies;
-  return chosen.filter(exists);
-}
 
 /** The targets a stack of `env` will have (component and proxy names as the providers give them). */
 export function catalogFromEnvironment(env: Environment): TargetCatalog {
@@ -89,7 +79,7 @@ export function catalogFromStack(
  * A link name means every proxy on that link (`lb-app`: one per app node); a proxy name means
  * that proxy; a component name that component. Undefined when the catalog has none of these.
  */
-export function resolveTarget(target: string, catalog: TargetCatalog): ResolvedTarget | undefined {
+export function resolveFaultTarget(target: string, catalog: TargetCatalog): ResolvedTarget | undefined {
   if ((LINKS as readonly string[]).includes(target)) {
     const link = target as LinkName;
     const proxies = catalog.proxies.filter((p) => p.link === link).map((p) => p.name);
@@ -102,7 +92,7 @@ export function resolveTarget(target: string, catalog: TargetCatalog): ResolvedT
   return undefined;
 }
 
-/** Every name resolveTarget() accepts, links first (for messages and suggestions). */
+/** Every name resolveFaultTarget() accepts, links first (for messages and suggestions). */
 export function targetNames(catalog: TargetCatalog): string[] {
   const links = LINKS.filter((l) => catalog.proxies.some((p) => p.link === l));
   const proxies = catalog.proxies.map((p) => p.name).filter((n) => !(links as readonly string[]).includes(n));

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { combinedSummary, type DeliverySummary, type MissedDelivery } from '../mattermost/delivery.js';
+import { describeFailure } from '../mattermost/request-failure.js';
 import { HarnessMonitor } from '../metrics/harness-monitor.js';
 import { Heartbeat, type TickListener } from '../metrics/heartbeat.js';
 import { type ListenAddress, startPrometheusEndpoint } from '../metrics/prometheus.js';
@@ -14,7 +15,7 @@ import { seedForRun } from '../seed/seed-for-run.js';
 import type { StackDocument } from '../stack/stack-document.js';
 import type { Summary } from '../summary/summary-schema.js';
 import { startDrift } from '../verdict/drift-run.js';
-import { targetSet, targetThresholds } from '../verdict/targets.js';
+import { targetSet, targetThresholds } from '../verdict/target-sets.js';
 import { parseThresholds, type Threshold } from '../verdict/thresholds.js';
 import { AbortOnFail } from '../verdict/thresholds-abort.js';
 import { createBehaviour, type RunBehaviour } from './behaviour-factory.js';
@@ -22,6 +23,7 @@ import { CallsLoad } from './calls/calls-load.js';
 import { withCallsLength } from './calls/calls-schema.js';
 import { createExecutor, type ScenarioExecutor } from './executors/create-executor.js';
 import { applyOverrides, type RunOverrides } from './overrides.js';
+import { preparationFigures } from './preparation-figures.js';
 import { logsUsersIn, type ScenarioFile } from './scenario.js';
 import type { ExecutorContext } from './types.js';
 
@@ -111,7 +113,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
         if (reported) return;
         reported = true;
         log(
-          `scenario ${name}: first failed iteration: ${firstLine(error)} (later failures are counted, not printed)`,
+          `scenario ${name}: first failed iteration: ${describeFailure(error)} (later failures are counted, not printed)`,
         );
       },
     });
@@ -156,10 +158,13 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
   if (prometheus) log(`prometheus metrics at ${prometheus.url}`);
 
   let partial = false;
+  let preparation: ReturnType<typeof preparationFigures> | undefined;
   try {
     const pieces = [...executors.map((e) => `${e.name} (${e.executor.type})`), ...(calls ? ['calls'] : [])];
     log(`preparing ${pieces.join(', ')}…`);
+    const preparingSince = performance.now();
     await Promise.all([...executors.map((e) => e.executor.prepare(e.ctx)), calls?.prepare(stop.signal)]);
+    preparation = preparationFigures(registry, performance.now() - preparingSince);
     monitor.start();
     heartbeat.start();
     options.onLoadStart?.({ perfNow: performance.now(), timeseries });
@@ -198,6 +203,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     environment: { name: stack.name, provider: stack.provider, url: stack.url },
     partial,
     deliveryPosts: delivery.posts,
+    ...(preparation !== undefined && { preparation }),
     ...(scenario.targets !== 'none' && { targets: { set: targetSet(scenario.targets) } }),
     ...extra,
     ...(options.drill && { drill: options.drill }),
@@ -232,9 +238,4 @@ function collectThresholds(scenario: ScenarioFile): Threshold[] {
     (t) => !stated.has(`${t.metric} ${t.expression}`),
   );
   return [...thresholds, ...fromTargets];
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0]!.slice(0, 200);
 }

@@ -4,7 +4,7 @@ import { type ConfigIssue, loadConfigFile } from '../config/load.js';
 import { ClosedObject, PatternString, StringEnum } from '../config/schema-builders.js';
 import { LOOP_ACTION_NAMES, USER_ACTION_NAMES } from '../mattermost/actions/catalogue.js';
 import { DriftSectionSchema, driftSectionIssues } from '../verdict/drift-section.js';
-import { TARGET_SET_NAMES } from '../verdict/targets.js';
+import { TARGET_SET_NAMES } from '../verdict/target-sets.js';
 import { parseThresholds } from '../verdict/thresholds.js';
 import { ThresholdsSchema } from '../verdict/thresholds-schema.js';
 import { CallsSectionSchema, callsIssues } from './calls/calls-schema.js';

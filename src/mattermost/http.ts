@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { METRIC, type Metrics, type Tags } from '../metrics/api.js';
 import { endpointTemplate } from './endpoint-template.js';
 import { type Client4, ClientError } from './official-client.js';
+import { answeringComponent, failureMessage, RequestFailure } from './request-failure.js';
 
 // Every REST call of the harness goes through Client4 (the official client) and is timed and
 // recorded here, k6-style: `http_reqs`, `http_req_duration`, `http_req_failed`, plus `mm_timeouts`
@@ -96,10 +97,13 @@ export function instrumentClient<C extends Client4>(client: C, options: Instrume
       const answer = await original(url, { ...fetchOptions, signal: controller.signal, ignoreStatus: true });
       status = answer.response.status;
       if (!answer.response.ok && !fetchOptions.ignoreStatus)
-        throw clientError(client, url, status, answer.data);
+        throw requestFailure(client, method, name, url, answer);
       return answer;
     } catch (err) {
       if (timedOut) throw new RequestTimeoutError(method, name, timeoutMs);
+      // fetch's network errors (refused, reset, unknown host): said with the request they failed.
+      if (err instanceof TypeError && err.message === 'fetch failed' && !outer?.aborted)
+        throw noAnswer(client, method, name, url, err);
       throw err;
     } finally {
       clearTimeout(timer);
@@ -117,20 +121,50 @@ export function instrumentClient<C extends Client4>(client: C, options: Instrume
   return client;
 }
 
-/** The error Client4 would throw, with the response's real status. */
-function clientError(
+/** A request that got no answer at all: status 0, with the network error's cause as the message. */
+function noAnswer(
   client: Client4,
+  method: string,
+  endpoint: string,
   url: string,
-  status: number,
-  data: unknown,
-): InstanceType<typeof ClientError> {
-  const body = data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {};
-  const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
-  return new ClientError(client.getUrl(), {
-    message: text('message') ?? (typeof data === 'string' && data.length < 200 ? data : `HTTP ${status}`),
-    server_error_id: text('id'),
-    status_code: status,
-    detailed_error: text('detailed_error'),
+  err: TypeError,
+): RequestFailure {
+  const cause = err.cause instanceof Error ? err.cause.message : err.message;
+  const failure = new RequestFailure(client.getUrl(), method, endpoint, 0, 'no answer', undefined, {
+    message: cause,
     url,
   });
+  failure.cause = err;
+  return failure;
+}
+
+/** The error Client4 would throw, with the response's real status and who answered. */
+function requestFailure(
+  client: Client4,
+  method: string,
+  endpoint: string,
+  url: string,
+  answer: FetchAnswer,
+): RequestFailure {
+  const { data } = answer;
+  const status = answer.response.status;
+  const server = answer.response.headers.get('server') ?? undefined;
+  const body = data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+  const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
+  const id = text('id');
+  const detail = text('detailed_error');
+  return new RequestFailure(
+    client.getUrl(),
+    method,
+    endpoint,
+    status,
+    answeringComponent(data, server),
+    server,
+    {
+      message: failureMessage(data, status),
+      ...(id !== undefined && { server_error_id: id }),
+      ...(detail !== undefined && { detailed_error: detail }),
+      url,
+    },
+  );
 }

@@ -1,7 +1,7 @@
 import { UsageError } from '../common/exit-codes.js';
 import type { Summary } from '../summary/summary-schema.js';
 import { actionStats } from './metric-tables.js';
-import { counterOf, rateOf, seriesOf, type TrendMetric, trendOf } from './table-model.js';
+import { counterOf, rateMetricOf, seriesOf, type TrendMetric, trendOf } from './table-model.js';
 
 // Compares two runs per user action (and per endpoint, and overall): deltas of the average, the
 // p99 and the error rate. As Mattermost's load-test comparison does, a latency change under 2 ms
@@ -140,7 +140,7 @@ function sides(summary: Summary): Map<string, Side> {
   if (requests)
     out.set(
       `overall${SEP}all requests`,
-      fromTrend(requests, rateOf(summary, 'http_req_failed')?.rate ?? null),
+      fromTrend(requests, rateMetricOf(summary, 'http_req_failed')?.rate ?? null),
     );
   const actions = trendOf(summary, 'mm_action_duration');
   const stats = actionStats(summary);

@@ -1,6 +1,6 @@
 import { clock, duration } from './format.js';
 import { escapeHtml, jsonForScript } from './html-kit.js';
-import type { FaultWindow } from './timeline.js';
+import type { TimelineFault } from './timeline.js';
 import type { IntervalLine } from './timeseries.js';
 
 // The report's charts over time: which series each chart draws, the data they get (columns, not
@@ -85,7 +85,7 @@ interface ChartPayload {
   x: number[];
   series: Record<string, Column>;
   charts: (ChartSpec & { empty: boolean })[];
-  faults: (FaultWindow & { caption: string })[];
+  faults: (TimelineFault & { caption: string })[];
 }
 
 const round = (v: number | null, digits: number): number | null => {
@@ -96,7 +96,7 @@ const round = (v: number | null, digits: number): number | null => {
 
 export function chartPayload(
   intervals: readonly IntervalLine[],
-  faults: readonly FaultWindow[],
+  faults: readonly TimelineFault[],
 ): ChartPayload {
   const column = (pick: (line: IntervalLine) => number | null, digits = 3): Column =>
     intervals.map((line) => round(pick(line), digits));
@@ -127,7 +127,7 @@ export function chartPayload(
   };
 }
 
-function faultCaption(f: FaultWindow): string {
+function faultCaption(f: TimelineFault): string {
   const span = `${clock(f.startS)}–${f.open ? 'end of run' : clock(f.endS)}`;
   return `${f.name} (${f.kind}${f.target ? ` → ${f.target}` : ''}) ${span}, ${duration(f.endS - f.startS)}`;
 }
@@ -135,7 +135,7 @@ function faultCaption(f: FaultWindow): string {
 /** The charts section: containers, the fault list, the data and the drawing script. */
 export function renderCharts(
   intervals: readonly IntervalLine[],
-  faults: readonly FaultWindow[],
+  faults: readonly TimelineFault[],
 ): {
   html: string;
   dataScript: string;

@@ -3,6 +3,7 @@ import { chartLibrary } from './chart-library.js';
 import { DRIFT_CSS, driftChartsHtml } from './drift-html.js';
 import { CHART_CSS, CHART_SCRIPT, renderCharts } from './html-charts.js';
 import { escapeHtml, renderPage, renderTables } from './html-kit.js';
+import { preparationNote } from './preparation-table.js';
 import { reportTables } from './report-tables.js';
 import type { RunData } from './run-data.js';
 import { headline, keyFigures, runTitle } from './run-info.js';
@@ -19,6 +20,11 @@ export function renderHtmlReport(run: RunData): string {
   const figures = keyFigures(summary)
     .map((f) => `<li><b>${escapeHtml(f.value)}</b>${escapeHtml(f.label)}</li>`)
     .join('');
+  const before = preparationNote(summary);
+  const preparation =
+    before === undefined || charts.html === ''
+      ? ''
+      : `<p class="note" id="preparation-note">${escapeHtml(before)}</p>\n`;
   const skipped =
     timeline.skippedLines > 0
       ? `<p class="note">${timeline.skippedLines} unreadable line(s) in timeseries.ndjson were skipped.</p>`
@@ -28,7 +34,7 @@ export function renderHtmlReport(run: RunData): string {
 <div class="banner s-${head.status}" id="verdict" role="status"><span class="label">${head.label}</span><span class="reason">${escapeHtml(head.reason)}</span></div>
 ${head.partialNote ? `<div class="partial" id="partial">${escapeHtml(head.partialNote)}</div>` : ''}
 <ul class="figures">${figures}</ul>
-${capacityUsersChart(summary, timeline.intervals)}${charts.html}${driftChartsHtml(summary)}${skipped}
+${capacityUsersChart(summary, timeline.intervals)}${preparation}${charts.html}${driftChartsHtml(summary)}${skipped}
 ${renderTables(reportTables(summary, timeline.faults, run.id, { endpoints: true }))}
 <p class="note">Written by mmdrill; charts drawn with uPlot ${escapeHtml(lib.version)} (MIT), inlined.</p>
 </main>

@@ -1,4 +1,5 @@
 import { clock, duration } from './format.js';
+import { preparationNote } from './preparation-table.js';
 import { reportTables } from './report-tables.js';
 import type { RunData } from './run-data.js';
 import { headline, keyFigures, runTitle } from './run-info.js';
@@ -63,6 +64,8 @@ export function renderMarkdownSummary(run: RunData): string {
       '',
     );
   }
+  const before = preparationNote(summary);
+  if (before !== undefined) lines.push(escapeMarkdown(before), '');
   if (timeline.faults.length > 0) {
     lines.push(
       `Fault windows: ${timeline.faults

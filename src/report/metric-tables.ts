@@ -5,7 +5,7 @@ import {
   cell,
   counterOf,
   hasExactlyTags,
-  rateOf,
+  rateMetricOf,
   seriesOf,
   type Table,
   type TrendMetric,
@@ -82,7 +82,7 @@ export function endpointTable(summary: Summary): Table {
     if (s.metric.type !== 'trend') continue;
     const { action, method, name, status } = s.selector.tags;
     const failedKey = s.key.replace(/^http_req_duration/, 'http_req_failed');
-    const failed = rateOf(summary, failedKey)?.passes ?? 0;
+    const failed = rateMetricOf(summary, failedKey)?.passes ?? 0;
     const statusCode = Number(status);
     rows.push([
       cell.code(`${method ?? ''} ${name ?? ''}`.trim()),

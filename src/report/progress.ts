@@ -21,7 +21,7 @@ export interface ProgressStatus {
 }
 
 /** The status of one window (one interval or several merged). */
-export function statusOf(
+export function progressStatus(
   window: IntervalSnapshot,
   elapsedMs: number,
   errorsSoFar: number,
@@ -102,14 +102,16 @@ export class ProgressDisplay {
     const failed = tick.interval.sink(METRIC.httpReqFailed);
     if (failed?.type === 'rate') this.errors += failed.passes;
     if (this.tty) {
-      this.showStatus(formatStatus(statusOf(tick.interval, tick.elapsedMs, this.errors, this.totalMs)));
+      this.showStatus(formatStatus(progressStatus(tick.interval, tick.elapsedMs, this.errors, this.totalMs)));
       if (tick.final) this.endStatus();
       return;
     }
     this.window.push(tick.interval);
     if (tick.elapsedMs - this.windowStartMs >= this.plainEveryMs - 1 || tick.final) {
       const merged = IntervalSnapshot.merge(this.window);
-      this.stream.write(`${formatStatus(statusOf(merged, tick.elapsedMs, this.errors, this.totalMs))}\n`);
+      this.stream.write(
+        `${formatStatus(progressStatus(merged, tick.elapsedMs, this.errors, this.totalMs))}\n`,
+      );
       this.window = [];
       this.windowStartMs = tick.elapsedMs;
     }

@@ -3,11 +3,12 @@ import { callsAudioTable, callsTable } from './calls-tables.js';
 import { capacityCriteriaTable, capacityTable } from './capacity-tables.js';
 import { driftSeriesTable, driftThresholdTable } from './drift-tables.js';
 import { actionTable, endpointTable, targetTable, thresholdTable } from './metric-tables.js';
+import { preparationTable } from './preparation-table.js';
 import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
 import { runInfoTable } from './run-info.js';
 import { steadyStateTable } from './steady-state-table.js';
 import type { Table } from './table-model.js';
-import type { FaultWindow } from './timeline.js';
+import type { TimelineFault } from './timeline.js';
 
 /**
  * The tables of a report, in reading order (verdict-bearing ones first); undefined where the run
@@ -15,7 +16,7 @@ import type { FaultWindow } from './timeline.js';
  */
 export function reportTables(
   summary: Summary,
-  faults: readonly FaultWindow[],
+  faults: readonly TimelineFault[],
   runId: string,
   { endpoints }: { endpoints: boolean },
 ): (Table | undefined)[] {
@@ -28,6 +29,7 @@ export function reportTables(
     thresholdTable(summary),
     driftThresholdTable(summary),
     targetTable(summary),
+    preparationTable(summary),
     actionTable(summary),
     deliveryTable(summary),
     driftSeriesTable(summary),

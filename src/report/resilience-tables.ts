@@ -1,7 +1,7 @@
 import type { FaultVerdict, Summary } from '../summary/summary-schema.js';
 import { clock, duration, integer, ms, NONE, percent } from './format.js';
 import { type Cell, cell, type Table } from './table-model.js';
-import type { FaultWindow } from './timeline.js';
+import type { TimelineFault } from './timeline.js';
 
 // Tables for what broke and what survived: the per-fault verdicts (resilience), the post-run
 // audits, and post → `posted` delivery.
@@ -11,13 +11,13 @@ function windowFor(
   fault: FaultVerdict,
   index: number,
   faults: readonly FaultVerdict[],
-  windows: readonly FaultWindow[],
+  windows: readonly TimelineFault[],
 ) {
   const nth = faults.slice(0, index).filter((f) => f.name === fault.name).length;
   return windows.filter((w) => w.name === fault.name)[nth];
 }
 
-export function faultTable(summary: Summary, windows: readonly FaultWindow[]): Table | undefined {
+export function faultTable(summary: Summary, windows: readonly TimelineFault[]): Table | undefined {
   const faults = summary.faults;
   if (faults === undefined) return undefined;
   const rows = faults.map((f, i): Cell[] => {

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../common/package-root.js';
+import { mmdrillVersion } from '../common/package-root.js';
 import type { Summary } from '../summary/summary-schema.js';
 import { commandLine, decimal, duration, ms, percent } from './format.js';
 import { type CellStatus, cell, type Table } from './table-model.js';
@@ -31,23 +29,6 @@ export function runTitle(summary: Summary): string {
     ? `drill ${summary.drill.name}${summary.drill.short ? ' (short form)' : ''}`
     : summary.scenario.name;
   return `${what} on ${summary.environment.name}`;
-}
-
-let version: string | undefined;
-
-/** mmdrill's version, from its package.json. */
-export function mmdrillVersion(): string {
-  if (version === undefined) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
-        version?: unknown;
-      };
-      version = typeof pkg.version === 'string' ? pkg.version : 'unknown';
-    } catch {
-      version = 'unknown';
-    }
-  }
-  return version;
 }
 
 export function runInfoTable(summary: Summary, runId: string): Table {

@@ -1,16 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ExitCode } from '../common/exit-codes.js';
-import { packageRoot } from '../common/package-root.js';
+import { mmdrillVersion } from '../common/package-root.js';
 import { METRIC } from '../metrics/api.js';
 import type { HarnessReport } from '../metrics/harness-monitor.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import type { DriftReport } from '../summary/drift-schema.js';
 import type { Summary, Verdict } from '../summary/summary-schema.js';
 import { driftFailures } from '../verdict/drift.js';
-import type { TargetCheckResult, TargetSet } from '../verdict/targets.js';
-import { targetReport } from '../verdict/targets.js';
+import type { TargetCheckResult, TargetSet } from '../verdict/target-sets.js';
+import { targetReport } from '../verdict/target-sets.js';
 import {
   evaluateThresholds,
   type Threshold,
@@ -43,6 +41,7 @@ export interface SummaryInput {
   drill?: Summary['drill'];
   audits?: Summary['audits'];
   capacity?: Summary['capacity'];
+  preparation?: Summary['preparation'];
   /** Trends of a long run (scenario `drift` section); failed drift thresholds fail the run. */
   drift?: DriftReport;
   /** A drill's steady-state phases (their failures arrive in otherFailures). */
@@ -77,11 +76,12 @@ export function buildSummary(input: SummaryInput): Summary {
     delivery: deliveryBlock(registry, input.deliveryPosts),
     harness: input.harness,
   };
+  if (input.preparation !== undefined) summary.preparation = input.preparation;
   if (input.targets !== undefined)
     summary.targets = targetReport(input.targets.set, thresholds, input.targets.serverResults);
   if (input.faults !== undefined) summary.faults = input.faults;
   if (input.drill !== undefined) summary.drill = input.drill;
-  summary.versions = { mmdrill: packageVersion(), node: process.versions.node };
+  summary.versions = { mmdrill: mmdrillVersion(), node: process.versions.node };
   if (input.audits !== undefined) summary.audits = input.audits;
   if (input.capacity !== undefined) summary.capacity = input.capacity;
   if (input.drift !== undefined) summary.drift = input.drift;
@@ -173,13 +173,4 @@ export function redactArgv(argv: readonly string[]): string[] {
     }
   }
   return out;
-}
-
-let cachedVersion: string | undefined;
-
-function packageVersion(): string {
-  cachedVersion ??= (
-    JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }
-  ).version;
-  return cachedVersion;
 }

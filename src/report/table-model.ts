@@ -67,7 +67,7 @@ export function trendOf(summary: Pick<Summary, 'metrics'>, key: string): TrendMe
   return m?.type === 'trend' ? m : undefined;
 }
 
-export function rateOf(summary: Pick<Summary, 'metrics'>, key: string): RateMetric | undefined {
+export function rateMetricOf(summary: Pick<Summary, 'metrics'>, key: string): RateMetric | undefined {
   const m = summary.metrics[key];
   return m?.type === 'rate' ? m : undefined;
 }

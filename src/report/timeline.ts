@@ -6,7 +6,7 @@ import type { IntervalLine } from './timeseries.js';
 // crashed may leave a torn last line; such lines are counted and skipped, never fatal.
 
 /** One fault as the charts shade it: seconds since the start of the load. */
-export interface FaultWindow {
+export interface TimelineFault {
   name: string;
   kind: string;
   target: string;
@@ -18,7 +18,7 @@ export interface FaultWindow {
 
 export interface Timeline {
   intervals: IntervalLine[];
-  faults: FaultWindow[];
+  faults: TimelineFault[];
   /** Lines that were not JSON objects with a known `type` (a torn last line, stray output). */
   skippedLines: number;
 }
@@ -58,12 +58,12 @@ export function parseTimeseries(text: string): Timeline {
  * Start and end events paired by fault name, in order: an end closes the earliest open window of
  * the same name (a DDIL profile may apply one fault name several times).
  */
-function pairFaultEvents(events: readonly FaultEventLine[], lastS: number): FaultWindow[] {
-  const windows: FaultWindow[] = [];
-  const open = new Map<string, FaultWindow[]>();
+function pairFaultEvents(events: readonly FaultEventLine[], lastS: number): TimelineFault[] {
+  const windows: TimelineFault[] = [];
+  const open = new Map<string, TimelineFault[]>();
   for (const event of events) {
     if (event.phase === 'start') {
-      const window: FaultWindow = {
+      const window: TimelineFault = {
         name: event.name,
         kind: typeof event.kind === 'string' ? event.kind : '',
         target: typeof event.target === 'string' ? event.target : '',
@@ -93,7 +93,7 @@ export function faultWindowsFromSummary(
   faults: readonly FaultVerdict[],
   intervals: readonly IntervalLine[],
   summary: Pick<Summary, 'startedAt'>,
-): FaultWindow[] {
+): TimelineFault[] {
   const first = intervals[0];
   const origin =
     first !== undefined ? Date.parse(first.t) - first.elapsedS * 1000 : Date.parse(summary.startedAt);

@@ -1,3 +1,7 @@
+import { PreparationFailure } from '../common/exit-codes.js';
+import { RequestTimeoutError } from '../mattermost/http.js';
+import { ClientError } from '../mattermost/official-client.js';
+import { describeFailure } from '../mattermost/request-failure.js';
 import type { StackDocument } from '../stack/stack-document.js';
 import { credentialsFile, requireCredentials, type SeedCredentials } from './credentials.js';
 import { seed } from './seeder.js';
@@ -26,12 +30,34 @@ export async function seedForRun(options: SeedForRunOptions): Promise<SeedCreden
     return options.needsUsers ? requireCredentials(credentialsFile('small', options.stateDir)) : null;
   const shape = await resolveShape(options.shape);
   const path = credentialsFile(shape.name, options.stateDir);
-  await seed({
-    target: { url: stack.url, admin: { username: stack.admin.username, password: options.adminPassword } },
-    shape,
-    credentialsPath: path,
-    progress: log,
-    ...(options.signal && { signal: options.signal }),
-  });
+  try {
+    await seed({
+      target: { url: stack.url, admin: { username: stack.admin.username, password: options.adminPassword } },
+      shape,
+      credentialsPath: path,
+      progress: log,
+      ...(options.signal && { signal: options.signal }),
+    });
+  } catch (err) {
+    if (options.signal?.aborted) throw err;
+    throw asPreparationFailure(err, `seeding data set "${shape.name}" on ${stack.url}`);
+  }
   return requireCredentials(path);
+}
+
+/**
+ * A seeding error as the finding it is: a PreparationFailure (exit 3) when the server refused,
+ * failed or did not answer; anything else (mmdrill's own bugs, usage errors) unchanged.
+ */
+export function asPreparationFailure(err: unknown, step: string): unknown {
+  return answeredOrUnreachable(err) ? new PreparationFailure(step, describeFailure(err)) : err;
+}
+
+/**
+ * Whether an error is the server's doing — an error answer (after the seeder's retries of what is
+ * transient), no answer in time, or no connection — rather than a bug of mmdrill's.
+ */
+function answeredOrUnreachable(err: unknown): boolean {
+  if (err instanceof ClientError || err instanceof RequestTimeoutError) return true;
+  return err instanceof TypeError && err.message === 'fetch failed';
 }

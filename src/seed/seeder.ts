@@ -6,9 +6,11 @@ import type { UserProfile } from '@mattermost/types/users';
 import { forEachBounded, withRetry } from '../common/bounded-parallel.js';
 import { UsageError } from '../common/exit-codes.js';
 import { seededRandom } from '../common/seeded-random.js';
+import { instrumentClient } from '../mattermost/http.js';
 import { messageText } from '../mattermost/message-text.js';
 import { type Client4, newClient } from '../mattermost/official-client.js';
 import type { UserAccount } from '../mattermost/simulated-user.js';
+import { MetricsRegistry } from '../metrics/registry.js';
 import { readCredentials, type SeedCredentials, writeCredentials } from './credentials.js';
 import { type PlannedChannel, planSeed } from './plan.js';
 import type { SeedShape } from './shape.js';
@@ -20,6 +22,37 @@ import type { SeedShape } from './shape.js';
 /** Marks seeded history posts (props), so a second run can count them. */
 export const SEED_PROP = 'mmdrill_seed';
 const PAGE = 200;
+/** Mattermost's error id for a reply whose root it cannot find. */
+const ROOT_ID_ERROR = 'api.post.create_post.root_id.app_error';
+/** How long a reply waits for a root the server acknowledged to become visible. */
+const ROOT_VISIBLE_WITHIN_MS = 10_000;
+
+/**
+ * A client whose failures say which request failed, with what status, from which component
+ * (RequestFailure): a seed the server refuses is reported as such. Its own metrics are not kept.
+ */
+function seedClient(url: string): Client4 {
+  return instrumentClient(newClient(url), { metrics: new MetricsRegistry(), timeoutMs: 30_000 });
+}
+
+/**
+ * Creates a post; a reply the server refuses because it cannot see the root it acknowledged a
+ * moment ago (a server that answers before committing, or reads from a lagging replica) is
+ * retried until the root shows up. The pending_post_id is the same for every attempt, so the
+ * server deduplicates a retry of a post it did save.
+ */
+async function createPostOnce(author: Client4, post: PartialPost): Promise<Post> {
+  const deadline = Date.now() + ROOT_VISIBLE_WITHIN_MS;
+  for (;;) {
+    try {
+      return await withRetry(() => author.createPost(post));
+    } catch (err) {
+      const id = (err as { server_error_id?: string }).server_error_id;
+      if (!post.root_id || id !== ROOT_ID_ERROR || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
 
 export interface SeedTarget {
   url: string;
@@ -112,8 +145,10 @@ export async function seed(options: SeedOptions): Promise<SeedReport> {
   const limit = options.concurrency ?? 8;
   const started = Date.now();
   const plan = planSeed(shape);
-  const admin = newClient(target.url);
-  await admin.login(target.admin.username, target.admin.password).catch((err: unknown) => {
+  const admin = seedClient(target.url);
+  await withRetry(() => admin.login(target.admin.username, target.admin.password)).catch((err: unknown) => {
+    // Wrong credentials are the user's to fix; any other failure is the server's (reported as such).
+    if ((err as { status_code?: number }).status_code !== 401) throw err;
     throw new UsageError(
       `admin "${target.admin.username}" cannot log in to ${target.url}: ${(err as Error).message}`,
     );
@@ -270,7 +305,7 @@ export async function seed(options: SeedOptions): Promise<SeedReport> {
   const clientOf = (account: UserAccount): Promise<Client4> => {
     let client = logins.get(account.username);
     if (!client) {
-      const c = newClient(target.url);
+      const c = seedClient(target.url);
       client = withRetry(() => c.login(account.username, account.password)).then(() => c);
       logins.set(account.username, client);
     }
@@ -307,7 +342,7 @@ export async function seed(options: SeedOptions): Promise<SeedReport> {
           // The server deduplicates by pending_post_id, so a retry cannot post twice.
           pending_post_id: `${c.name}:${k}:${Date.now()}`,
         };
-        const created = await withRetry(() => author.createPost(post));
+        const created = await createPostOnce(author, post);
         if (!rootId) roots.push(created.id);
         posts.tick(true);
       }

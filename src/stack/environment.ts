@@ -273,3 +273,17 @@ export type ExistingEnvironment = Omit<
 };
 /** A loaded environment: narrow on `provider` to reach the provider's own settings. */
 export type Environment = NativeEnvironment | ContainersEnvironment | ExistingEnvironment;
+
+/**
+ * The links a stack of `env` puts behind Toxiproxy: those listed under `proxies`, or with `all`
+ * every link; either way only links whose far end the stack has (a replica, the object store,
+ * coturn on the native stack). The providers create these proxies and the fault targets name them.
+ */
+export function proxiedLinks(env: NativeEnvironment | ContainersEnvironment): LinkName[] {
+  const exists = (link: LinkName) =>
+    (link !== 'app-db-replica' || env.database.replica) &&
+    (link !== 'app-object-store' || env.objectStore.enabled) &&
+    (link !== 'users-turn' || (env.provider === 'native' && env.calls.enabled && env.calls.turn));
+  const chosen = env.proxies === 'all' ? [...LINKS] : env.proxies;
+  return chosen.filter(exists);
+}

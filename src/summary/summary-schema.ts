@@ -237,6 +237,26 @@ export const AuditReportSchema = Type.Object(
   { ...Closed, description: 'Post-run audits: acknowledged posts read back, deliveries to online members.' },
 );
 
+const PreparationSchema = Type.Object(
+  {
+    durationS: Type.Number({
+      minimum: 0,
+      description: 'From preparing the first VU to the start of the load (s).',
+    }),
+    requests: Count('HTTP requests made while preparing (logins, first loads of the web app).'),
+    failedRequests: Count('Of those, the failed ones.'),
+    latency: Type.Object(
+      { p50: Ms('p50'), p95: Ms('p95'), p99: Ms('p99'), max: Ms('largest') },
+      { ...Closed, description: 'http_req_duration of the preparation requests.' },
+    ),
+  },
+  {
+    ...Closed,
+    description:
+      "The preparation before the load (every VU's login and first load). Its requests are part of the whole-run metrics (the headline p99) but come before the time series starts.",
+  },
+);
+
 export const SummarySchema = Type.Object(
   {
     version: Type.Literal(1, { description: 'Version of this document format.' }),
@@ -315,6 +335,7 @@ export const SummarySchema = Type.Object(
       { ...Closed, description: 'Post → `posted` event delivery to every online member.' },
     ),
     harness: HarnessSummarySchema,
+    preparation: Type.Optional(PreparationSchema),
     faults: Type.Optional(
       Type.Array(FaultVerdictSchema, { description: 'Fault verdicts, in the order the faults started.' }),
     ),

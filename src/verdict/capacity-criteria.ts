@@ -1,4 +1,4 @@
-// Mattermost's capacity criteria (../shared/reference/targets-and-workload.md), evaluated once a
+// Mattermost's capacity criteria (docs/reference-architectures.md), evaluated once a
 // second by the capacity search: what each one reads, its default limit, and the check itself.
 // Pure: the observation comes from the run's 1-s interval and the app nodes' metrics.
 import { CRITERION_IDS, type CriterionId } from '../summary/capacity-schema.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConstantArrivalRate } from '../../src/load/executors/constant-arrival-rate.js';
 import { RampingArrivalRate } from '../../src/load/executors/ramping-arrival-rate.js';
 import { METRIC } from '../../src/metrics/api.js';
-import { context, TestBehaviour } from '../unit/executors-support.js';
+import { context, TestBehaviour } from '../unit/load/executors-support.js';
 
 // Real-time accuracy of the open-model scheduler, with margins that hold on a busy 2-core
 // machine (the benchmark measures the tight figure: bench/engine.ts, arrival-accuracy).

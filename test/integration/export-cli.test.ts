@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/common/package-root.js';
 import { k6Options } from '../../src/export/k6/k6-options.js';
 import {
   type K6SummaryDocument,
@@ -235,5 +237,64 @@ describe('mmdrill export: bad input', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/wrong-target\.yaml:4:\d+ +faults\[0\]\.target: /);
     expect(wrong.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('mmdrill export --crds', () => {
+  // A CRD that lacks a field the export writes (spec.separate): the check must name it and write nothing.
+  const OLD_CRD = join(packageRoot(), 'test', 'fixtures', 'crds', 'testrun-without-separate.yaml');
+
+  it("rejects a manifest the cluster's CRD would refuse, as file:path: message, exit 2, nothing written", async () => {
+    const out = join(dir, 'crd-rejected');
+    const r = await runCli(['export', 'k6', 'scenarios/messaging.yaml', '--out', out, '--crds', OLD_CRD]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`the CRDs in ${OLD_CRD} reject the generated manifests (nothing was written)`);
+    expect(r.stderr).toContain(
+      `${join(out, 'testrun.yaml')}:TestRun.spec: must NOT have additional properties (separate)`,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('writes the manifests when the CRD accepts them, and names a kind the CRDs lack', async () => {
+    // The same CRD once it knows spec.separate: now the TestRun is accepted and written.
+    const newer = join(dir, 'testrun-with-separate.yaml');
+    await writeFile(
+      newer,
+      (await readFile(OLD_CRD, 'utf8')).replace(
+        'parallelism: { type: integer, format: int32 }',
+        'parallelism: { type: integer, format: int32 }\n                    separate: { type: boolean }',
+      ),
+    );
+    const out = join(dir, 'crd-accepted');
+    const ok = await runCli(['export', 'k6', 'scenarios/messaging.yaml', '--out', out, '--crds', newer]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(existsSync(join(out, 'testrun.yaml'))).toBe(true);
+    const chaos = await runCli([
+      'export',
+      'chaos-mesh',
+      'chaos/app-node-kill.yaml',
+      '--env',
+      'environments/k8s.yaml',
+      '--out',
+      join(dir, 'crd-chaos'),
+      '--crds',
+      OLD_CRD,
+    ]);
+    expect(chaos.code).toBe(2);
+    expect(chaos.stderr).toMatch(
+      /workflow\.yaml:Workflow: no CRD for chaos-mesh\.org\/v1alpha1 Workflow in .* \(kubectl get crd workflows\.chaos-mesh\.org -o yaml\)/,
+    );
+    const missing = await runCli([
+      'export',
+      'k6',
+      'scenarios/messaging.yaml',
+      '--out',
+      out,
+      '--crds',
+      join(dir, 'nope'),
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--crds .*nope: no such file or directory/);
   });
 });

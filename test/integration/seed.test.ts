@@ -1,4 +1,6 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,5 +135,52 @@ describe('seed --shape small', () => {
     ]);
     expect(noPassword.code).toBe(2);
     expect(noPassword.stderr).toContain('SEED_TEST_ADMIN_PASSWORD');
+  });
+
+  it('a server that fails the seed is a preparation failure (exit 3) naming the request, not an internal error', async () => {
+    // A port nothing listens on: every request goes unanswered, after the seeder's retries.
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const envFile = join(work, 'gone.yaml');
+    await writeFile(
+      envFile,
+      `name: gone\nprovider: existing\nadmin:\n  username: ${ADMIN.username}\n  passwordEnv: SEED_TEST_ADMIN_PASSWORD\nexisting:\n  url: http://127.0.0.1:${closed}\n`,
+    );
+    const r = await runCli(
+      ['seed', '--env', envFile, '--shape', 'small', '--state-dir', join(work, 'gone')],
+      {
+        SEED_TEST_ADMIN_PASSWORD: ADMIN.password,
+      },
+    );
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `preparation failed: seeding data set "small" on http://127\\.0\\.0\\.1:${closed}: POST /api/v4/users/login: no answer: connect ECONNREFUSED`,
+      ),
+    );
+    expect(r.stderr).toContain('verdict: PREPARATION FAILED (exit 3)');
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(r.stderr).not.toContain(ADMIN.password);
+  });
+
+  it('a wrong admin password stays a usage error (exit 2)', async () => {
+    const envFile = join(work, 'existing-wrong.yaml');
+    await writeFile(
+      envFile,
+      `name: double\nprovider: existing\nadmin:\n  username: ${ADMIN.username}\n  passwordEnv: SEED_TEST_ADMIN_PASSWORD\nexisting:\n  url: ${cluster.url}\n`,
+    );
+    const r = await runCli(
+      ['seed', '--env', envFile, '--shape', 'small', '--state-dir', join(work, 'wrong')],
+      {
+        SEED_TEST_ADMIN_PASSWORD: 'not-the-password',
+      },
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/admin "sysadmin" cannot log in/);
   });
 });

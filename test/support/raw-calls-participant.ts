@@ -4,15 +4,15 @@
 // the code that also implements it.
 import { deflateSync } from 'node:zlib';
 import { encode } from '@msgpack/msgpack';
+import type {
+  IceCandidateInit,
+  MediaStreamTrack,
+  PeerConnection,
+  PeerConnectionConfig,
+  SessionDescriptionInit,
+} from '@roamhq/wrtc';
 import { WebSocket } from 'ws';
-import {
-  type IceCandidateInit,
-  type MediaStreamTrack,
-  type PeerConnection,
-  type PeerConnectionConfig,
-  type SessionDescriptionInit,
-  wrtc,
-} from '../../testbed/rtcd/wrtc.js';
+import { wrtc } from '../../testbed/rtcd/wrtc.js';
 
 const PREFIX = 'custom_com.mattermost.calls_';
 

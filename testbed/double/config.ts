@@ -58,7 +58,7 @@ export interface DoubleConfig {
   unsafe: Set<'ack-before-commit' | 'drop-events' | 'leak-memory' | 'creeping-latency'>;
 }
 
-export const DEFAULT_VERSION = '10.5.0';
+export const DEFAULT_VERSION = '10.11.0';
 
 export function defaultConfig(
   overrides: Partial<DoubleConfig> & Pick<DoubleConfig, 'databaseUrl'>,
@@ -69,7 +69,7 @@ export function defaultConfig(
     listenHost: '127.0.0.1',
     listenPort: 8065,
     version,
-    versionId: `${version}.${version}.double.false`,
+    versionId: `${version}.${version}.double.true`,
     maxRequestBodyBytes: 1 << 20,
     maxFileSizeBytes: 100 << 20,
     queryTimeoutMs: 30_000,

@@ -1,14 +1,25 @@
+import { registerBookmarkRoutes } from './api/bookmarks.js';
+import { registerChannelLookupRoutes } from './api/channel-lookups.js';
 import { registerChannelMemberRoutes } from './api/channel-members.js';
 import { registerChannelRoutes } from './api/channels.js';
+import { registerClientConfigRoutes } from './api/client-config.js';
+import { registerCustomProfileAttributeRoutes } from './api/custom-profile-attributes.js';
 import { registerDraftRoutes } from './api/drafts.js';
 import { registerFileRoutes } from './api/files.js';
+import { registerPostMarkRoutes } from './api/post-marks.js';
 import { registerPostRoutes } from './api/posts.js';
+import { registerPreferenceRoutes } from './api/preferences.js';
 import { registerReactionRoutes } from './api/reactions.js';
+import { registerScheduledPostRoutes } from './api/scheduled-posts.js';
 import { registerSearchRoutes } from './api/search.js';
+import { registerSidebarCategoryRoutes } from './api/sidebar-categories.js';
 import { registerStatusRoutes } from './api/statuses.js';
 import { registerSystemRoutes } from './api/system.js';
 import { registerTeamRoutes } from './api/teams.js';
 import { registerThreadRoutes } from './api/threads.js';
+import { registerUserChannelRoutes } from './api/user-channels.js';
+import { registerUserExtraRoutes } from './api/user-extras.js';
+import { registerUserListRoutes } from './api/user-lists.js';
 import { registerUserRoutes } from './api/users.js';
 import type { ApiRouter } from './http/router.js';
 
@@ -26,4 +37,15 @@ export function registerRoutes(api: ApiRouter): void {
   registerReactionRoutes(api);
   registerFileRoutes(api);
   registerDraftRoutes(api);
+  registerClientConfigRoutes(api);
+  registerUserListRoutes(api);
+  registerUserExtraRoutes(api);
+  registerPreferenceRoutes(api);
+  registerUserChannelRoutes(api);
+  registerChannelLookupRoutes(api);
+  registerPostMarkRoutes(api);
+  registerSidebarCategoryRoutes(api);
+  registerBookmarkRoutes(api);
+  registerScheduledPostRoutes(api);
+  registerCustomProfileAttributeRoutes(api);
 }

@@ -1,7 +1,7 @@
+import type { PeerConnectionConfig } from '@roamhq/wrtc';
 import { newId } from '../double/model/ids.js';
 import type { CallState, SessionOutcome, UserStateChange } from './link-protocol.js';
 import { type InboundTrack, RtcSession, type SessionHooks } from './session.js';
-import type { PeerConnectionConfig } from './wrtc.js';
 
 /** A refusal the app node passes on to the client as a Calls `error` event. */
 export class CallsError extends Error {}

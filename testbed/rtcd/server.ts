@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
+import type { IceCandidateInit, IceServer, SessionDescriptionInit } from '@roamhq/wrtc';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../double/log.js';
 import { CallRegistry, CallsError } from './calls.js';
 import type { LinkMessage, LinkRequest } from './link-protocol.js';
 import type { RtcSession } from './session.js';
-import type { IceCandidateInit, IceServer, SessionDescriptionInit } from './wrtc.js';
 
 export interface RtcdConfig {
   listenHost: string;

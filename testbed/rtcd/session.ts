@@ -1,13 +1,12 @@
-import {
-  candidateAddress,
-  type IceCandidateInit,
-  type MediaStreamTrack,
-  type PeerConnection,
-  type PeerConnectionConfig,
-  type RtpSender,
-  type SessionDescriptionInit,
-  wrtc,
-} from './wrtc.js';
+import type {
+  IceCandidateInit,
+  MediaStreamTrack,
+  PeerConnection,
+  PeerConnectionConfig,
+  RtpSender,
+  SessionDescriptionInit,
+} from '@roamhq/wrtc';
+import { candidateAddress, wrtc } from './wrtc.js';
 
 /** A track this session sends to the SFU, as forwarded to the others. */
 export interface InboundTrack {

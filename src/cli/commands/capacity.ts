@@ -46,7 +46,7 @@ export function registerCapacityCommand(program: Command): void {
         '"harness-bound at N users": scale the load out instead.\n\n' +
         'Writes summary.json (its `capacity` block), timeseries.ndjson and the reports to the output directory.\n' +
         'Exit codes: 0 settled (and target met), 99 not settled, harness-bound, target missed or not held,\n' +
-        '2 usage or configuration error, 130 interrupted.\n\n' +
+        '2 usage or configuration error, 3 the server refused the preparation (seeding), 130 interrupted.\n\n' +
         'Examples:\n' +
         '  mmdrill capacity scenarios/capacity.yaml --target-users 1500\n' +
         '  mmdrill capacity scenarios/capacity.yaml --step 4 --rest 1s --settle 30s --max-users 200   # a short form\n' +

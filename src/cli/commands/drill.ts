@@ -24,7 +24,8 @@ export function registerDrillCommand(program: Command): void {
         'errors in the window, error budget) and audits the run (every acknowledged post read back; every\n' +
         'online member saw every post), writes summary.json and timeseries.ndjson, and takes the stack down —\n' +
         'also after an error or Ctrl-C, and every fault is removed first.\n\n' +
-        'Exit codes: 0 pass, 99 a fault, audit or threshold failed, 2 usage or configuration error, 130 interrupted.\n\n' +
+        'Exit codes: 0 pass, 99 a fault, audit or threshold failed, 2 usage or configuration error,\n' +
+        '3 the server refused the preparation (seeding), 130 interrupted.\n\n' +
         'Examples:\n  mmdrill drill drills/app-node-kill.yaml\n  mmdrill drill drills/db-failover.yaml --short --out reports/db-failover',
     )
     .option('--short', "run the drill's short form (what CI runs)")

@@ -39,7 +39,7 @@ export function registerRunCommand(program: Command): void {
         'The target: the stack `mmdrill stack up` left running; else --env names one (an `existing` deployment,\n' +
         'or a native/containers environment that is brought up for this run and taken down after it).\n\n' +
         'Exit codes: 0 pass, 99 thresholds failed (or the harness itself was saturated: verdict invalid),\n' +
-        '2 usage or configuration error, 130 interrupted.\n\n' +
+        '2 usage or configuration error, 3 the server refused the preparation (seeding), 130 interrupted.\n\n' +
         'Examples:\n  mmdrill run scenarios/messaging.yaml\n  mmdrill run scenarios/messaging.yaml --users 50 --duration 30s --out reports/smoke',
     )
     .option('--env <file>', 'environment file (default: the running stack)')

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../common/exit-codes.js';
 import { credentialsFile } from '../../seed/credentials.js';
+import { asPreparationFailure } from '../../seed/seed-for-run.js';
 import { seed } from '../../seed/seeder.js';
 import { resolveShape } from '../../seed/shape.js';
 import { resolveSeedTarget } from '../../seed/target.js';
@@ -28,6 +29,9 @@ export function registerSeedCommand(program: Command): void {
         'environment given with --env.\n\n' +
         'Shapes: small (1 team, 10 channels, 100 users, 1,000 posts), medium (2 teams, 50 channels,\n' +
         '1,000 users, 10,000 posts), or a YAML shape file.\n\n' +
+        'Exit codes: 0 seeded, 2 usage or configuration error (wrong admin password included), 3 the server\n' +
+        'refused or failed a request after retries (the line names request, status, message and who answered),\n' +
+        '130 interrupted.\n\n' +
         'Examples:\n  mmdrill seed --shape small\n  mmdrill seed --env environments/staging.yaml --shape shapes/large.yaml --json',
     )
     .requiredOption('--shape <small|medium|file>', 'the data set to create')
@@ -72,7 +76,7 @@ async function seedCommand(options: SeedCommandOptions): Promise<void> {
       process.exitCode = 130;
       return;
     }
-    throw err;
+    throw asPreparationFailure(err, `seeding data set "${shape.name}" on ${target.url}`);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -5,7 +5,8 @@ import type { FaultPlan } from '../../faults/types.js';
 import type { ExistingEnvironment } from '../../stack/environment.js';
 import { loadEnvironmentFile } from '../../stack/environment-file.js';
 import type { KubernetesSettings } from '../../stack/kubernetes.js';
-import { OutputDirectory, yamlDocuments } from '../write-output.js';
+import type { CrdCatalogue, KubernetesManifest } from '../crd-check.js';
+import { OutputDirectory } from '../write-output.js';
 import { clusterTargets } from './cluster-targets.js';
 import { type MappedFault, mapFault, type UnmappedFault } from './fault-mapping.js';
 import { buildWorkflow, faultTemplateName, standaloneExperiments } from './workflow.js';
@@ -80,7 +81,7 @@ function buildName(plan: FaultPlan): string {
 
 export async function exportChaosMesh(
   planFile: string,
-  options: { envFile: string; out: string },
+  options: { envFile: string; out: string; crds?: CrdCatalogue },
 ): Promise<ChaosMeshExportResult> {
   const { env, k8s } = await clusterEnvironment(options.envFile);
   const cluster = clusterTargets(env, k8s);
@@ -96,12 +97,13 @@ export async function exportChaosMesh(
   const out = new OutputDirectory(options.out);
   const workflow = buildWorkflow(plan.name, namespace, mapped);
   if (mapped.length > 0) {
-    await out.write(WORKFLOW_FILE, yamlDocuments([workflow]));
+    out.addManifests(WORKFLOW_FILE, [workflow as KubernetesManifest]);
     for (const { file, object } of standaloneExperiments(plan.name, namespace, mapped))
-      await out.write(`experiments/${file}`, yamlDocuments([object]));
+      out.addManifests(`experiments/${file}`, [object as KubernetesManifest]);
   }
-  await out.write(UNMAPPED_FILE, `${JSON.stringify({ plan: plan.name, unmapped }, null, 2)}\n`);
-  await out.write('README.md', readme(plan, mapped, unmapped, namespace));
+  out.add(UNMAPPED_FILE, `${JSON.stringify({ plan: plan.name, unmapped }, null, 2)}\n`);
+  out.add('README.md', readme(plan, mapped, unmapped, namespace));
+  await out.commit(options.crds);
   return {
     files: out.written,
     plan,

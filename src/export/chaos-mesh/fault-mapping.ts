@@ -1,5 +1,5 @@
 import { parseDuration } from '../../config/duration.js';
-import { type ResolvedTarget, resolveTarget } from '../../faults/targets.js';
+import { type ResolvedTarget, resolveFaultTarget } from '../../faults/targets.js';
 import type { FaultKindName, PlannedFault } from '../../faults/types.js';
 import {
   type ClusterTargets,
@@ -301,7 +301,7 @@ function componentFault(fault: PlannedFault, component: string, cluster: Cluster
 
 /** The Chaos Mesh experiments of one planned fault, or why there are none. */
 export function mapFault(fault: PlannedFault, cluster: ClusterTargets): FaultMapping {
-  const target = resolveTarget(fault.target, cluster.catalog);
+  const target = resolveFaultTarget(fault.target, cluster.catalog);
   if (target === undefined) return unmapped(fault, `${fault.target} is not a target of the cluster`);
   if (target.type === 'link') return linkFault(fault, target, cluster);
   return componentFault(fault, target.component, cluster);

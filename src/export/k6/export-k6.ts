@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../../common/package-root.js';
+import { mmdrillVersion } from '../../common/package-root.js';
 import { parseDuration } from '../../config/duration.js';
 import { DEFAULT_RATES } from '../../load/behaviours/user-pace.js';
 import { loadScenarioFile, type ScenarioFile } from '../../load/scenario.js';
@@ -11,7 +9,8 @@ import { WORDS } from '../../mattermost/message-text.js';
 import { resolveShape } from '../../seed/shape.js';
 import type { Environment } from '../../stack/environment.js';
 import { loadEnvironmentFile } from '../../stack/environment-file.js';
-import { OutputDirectory, yamlDocuments } from '../write-output.js';
+import type { CrdCatalogue, KubernetesManifest } from '../crd-check.js';
+import { OutputDirectory } from '../write-output.js';
 import { type K6OptionsResult, k6Options } from './k6-options.js';
 import { renderK6Script, type ScriptData } from './script.js';
 import { DEFAULT_K6_IMAGE, SCRIPT_FILE, testRunManifests } from './testrun.js';
@@ -27,6 +26,8 @@ export interface K6ExportOptions {
   secretName?: string;
   runnerCpu?: string;
   runnerMemory?: string;
+  /** CRDs to check the TestRun against before anything is written (`--crds`). */
+  crds?: CrdCatalogue;
 }
 
 export interface K6ExportResult {
@@ -77,11 +78,6 @@ async function scriptData(
   };
 }
 
-function mmdrillVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
-    .version;
-}
-
 /** Writes script.ts and testrun.yaml (ConfigMap + TestRun) into options.out. */
 export async function exportK6(scenarioPath: string, options: K6ExportOptions): Promise<K6ExportResult> {
   const file = await loadScenarioFile(scenarioPath);
@@ -106,8 +102,9 @@ export async function exportK6(scenarioPath: string, options: K6ExportOptions): 
     secretName: options.secretName ?? 'mmdrill-k6',
   });
   const out = new OutputDirectory(options.out);
-  await out.write(SCRIPT_FILE, script);
-  await out.write('testrun.yaml', yamlDocuments([configMap, testRun]));
+  out.add(SCRIPT_FILE, script);
+  out.addManifests('testrun.yaml', [configMap, testRun] as KubernetesManifest[]);
+  await out.commit(options.crds);
   return {
     files: out.written,
     skippedThresholds: k6.skippedThresholds,

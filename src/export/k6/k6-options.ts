@@ -5,7 +5,7 @@ import { type K6ExecutorFields, k6Duration } from '../../load/executors/define-e
 import { executorKind } from '../../load/executors/registry.js';
 import type { ScenarioEntry, ScenarioFile } from '../../load/scenario.js';
 import { METRIC } from '../../metrics/api.js';
-import { targetSet, targetThresholds } from '../../verdict/targets.js';
+import { targetSet, targetThresholds } from '../../verdict/target-sets.js';
 import { parseThresholds, type Threshold } from '../../verdict/thresholds.js';
 
 // A scenario file as k6 `options`: the same executors with the same parameters (k6 has them

@@ -1,3 +1,4 @@
+import type { IceServer } from '@roamhq/wrtc';
 import { forEachBounded } from '../../common/bounded-parallel.js';
 import { parseDuration } from '../../config/duration.js';
 import { CallParticipant } from '../../mattermost/calls/call-participant.js';
@@ -9,7 +10,6 @@ import {
   logout,
 } from '../../mattermost/calls/calls-rest.js';
 import { FrameClock } from '../../mattermost/calls/frame-clock.js';
-import type { IceServer } from '../../mattermost/calls/wrtc.js';
 import { METRIC, type Metrics } from '../../metrics/api.js';
 import type { SeedCredentials } from '../../seed/credentials.js';
 import { type CallsSection, callsLengthMs } from './calls-schema.js';

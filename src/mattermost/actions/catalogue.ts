@@ -59,7 +59,7 @@ export const LOOP_ACTION_NAMES = Object.keys(LOOP_ACTIONS) as LoopActionName[];
 
 /**
  * Relative frequencies Mattermost derived from its busiest production traffic (create post = 1;
- * ../shared/reference/targets-and-workload.md). Two are not in that table: `typing` (a WebSocket
+ * docs/reference-architectures.md). Two are not in that table: `typing` (a WebSocket
  * message, invisible in REST traffic; half as often as posts, matching upsert_draft, the other
  * trace of typing) and `upload_file` (a post with an attachment; 5 % as often as posts, only
  * where the environment has an object store).

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { IceServer, RtpSender } from '@roamhq/wrtc';
 import { type Counter, METRIC, type Metrics, type Trend } from '../../metrics/api.js';
 import type { FrameClock } from './frame-clock.js';
 import { Microphone, Screen } from './local-media.js';
@@ -8,7 +9,6 @@ import { PeerSession } from './peer-session.js';
 import { RemoteMedia } from './remote-media.js';
 import { parseSignal, trackSession } from './signal-frames.js';
 import { type CallsEvent, SignalingClient } from './signaling-client.js';
-import type { IceServer, RtpSender } from './wrtc.js';
 
 // One simulated Calls participant: its own WebSocket, a peer connection to the SFU, what it
 // sends (speech, a screen), what it receives (counted per speaker), and the measurements

@@ -1,5 +1,5 @@
+import type { IceServer } from '@roamhq/wrtc';
 import { CALLS_PLUGIN_ID } from './signal-frames.js';
-import type { IceServer } from './wrtc.js';
 
 // The few REST calls a Calls participant needs: log in, read the plugin's config (ICE servers),
 // and a channel to hold the call in. Plain fetch: these are set-up steps, not measured load.

@@ -1,7 +1,8 @@
+import type { MediaStream, MediaStreamTrack } from '@roamhq/wrtc';
 import type { FrameClock } from './frame-clock.js';
 import { ScreenFrames } from './screen-frames.js';
 import { FRAME_SAMPLES, SAMPLE_RATE, SpeechSignal } from './speech-signal.js';
-import { type MediaStream, type MediaStreamTrack, wrtc } from './wrtc.js';
+import { wrtc } from './wrtc.js';
 
 // What a participant sends: a microphone that speaks the generated speech signal while
 // unmuted, and a screen that shows changing frames at a screen-share frame rate.

@@ -1,4 +1,4 @@
-import type { StatsEntry } from './wrtc.js';
+import type { StatsEntry } from '@roamhq/wrtc';
 
 // What a participant's getStats() report says about its media, reduced to the figures mmdrill
 // records, and the per-poll deltas between two reports (counters in getStats are cumulative).

@@ -1,13 +1,13 @@
+import type {
+  IceCandidateInit,
+  PeerConnection,
+  PeerConnectionConfig,
+  SessionDescriptionInit,
+  StatsEntry,
+  TrackEvent,
+} from '@roamhq/wrtc';
 import type { SignalMessage } from './signal-frames.js';
-import {
-  type IceCandidateInit,
-  type PeerConnection,
-  type PeerConnectionConfig,
-  type SessionDescriptionInit,
-  type StatsEntry,
-  type TrackEvent,
-  wrtc,
-} from './wrtc.js';
+import { wrtc } from './wrtc.js';
 
 // One media session with the SFU: the RTCPeerConnection, its `calls-dc` data channel, and the
 // perfect-negotiation dance where the client is the polite peer (a server offer that collides

@@ -1,6 +1,6 @@
+import type { AudioSink, TrackEvent, VideoSink } from '@roamhq/wrtc';
 import { type Counter, METRIC, type Metrics } from '../../metrics/api.js';
 import { rmsLevel, SILENCE_RMS } from './speech-signal.js';
-import type { AudioSink, TrackEvent, VideoSink } from './wrtc.js';
 import { wrtc } from './wrtc.js';
 
 // What a participant receives from the SFU: each forwarded audio track played into a sink that

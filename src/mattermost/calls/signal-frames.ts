@@ -1,6 +1,6 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import { decode, encode } from '@msgpack/msgpack';
-import type { IceCandidateInit, SessionDescriptionInit } from './wrtc.js';
+import type { IceCandidateInit, SessionDescriptionInit } from '@roamhq/wrtc';
 
 // The Calls plugin's wire format on the Mattermost WebSocket: JSON action frames
 // `{action, seq, data}`, the one binary frame (`sdp`: msgpack around a zlib-deflated JSON

@@ -1,7 +1,7 @@
+import type { SessionDescriptionInit } from '@roamhq/wrtc';
 import { type RawData, WebSocket } from 'ws';
 import { websocketUrl } from '../official-client.js';
 import { type CallsAction, callsEventName, encodeActionFrame, encodeSdpFrame } from './signal-frames.js';
-import type { SessionDescriptionInit } from './wrtc.js';
 
 // A Calls participant's own authenticated Mattermost WebSocket, as the Calls web client keeps
 // it: app-level pings to notice a dead path quickly, reconnects that resume with

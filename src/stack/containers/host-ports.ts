@@ -1,7 +1,6 @@
 import { LOOPBACK } from '../../common/loopback.js';
-import type { ContainersEnvironment } from '../environment.js';
+import { type ContainersEnvironment, proxiedLinks } from '../environment.js';
 import { freePort } from '../native/ports.js';
-import { proxiedLinks } from './topology.js';
 
 /**
  * Host ports on 127.0.0.1, chosen before any container starts: Mattermost's SiteURL names the
@@ -44,7 +43,7 @@ export async function allocateHostPorts(
     }
     throw new Error(`could not find enough distinct free ports on ${LOOPBACK}`);
   };
-  const links = proxiedLinks(env);
+  const links = new Set(proxiedLinks(env));
   const users = await pick(env.ports.lb);
   const ports: HostPorts = {
     users,

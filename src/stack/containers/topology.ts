@@ -1,5 +1,5 @@
 import { LOOPBACK } from '../../common/loopback.js';
-import type { ContainersEnvironment, LinkName } from '../environment.js';
+import { type ContainersEnvironment, type LinkName, proxiedLinks } from '../environment.js';
 
 // Where each service answers on the stack's container network, and which links pass through a
 // Toxiproxy proxy. Containers reach each other by network alias; the host reaches them only
@@ -51,25 +51,13 @@ export interface ProxyPlan {
   createAfter: string;
 }
 
-/**
- * Links that get a proxy. "all" means every link the stack has: no app-db-replica without a
- * replica, no app-object-store without the object store.
- */
-export function proxiedLinks(env: ContainersEnvironment): ReadonlySet<LinkName> {
-  if (env.proxies !== 'all') return new Set(env.proxies);
-  const links = new Set<LinkName>(['users-lb', 'lb-app', 'app-db-primary']);
-  if (env.database.replica) links.add('app-db-replica');
-  if (env.objectStore.enabled) links.add('app-object-store');
-  return links;
-}
-
 const address = (service: { alias: string; port: number }) => `${service.alias}:${service.port}`;
 const onToxiproxy = (port: number) => `${SERVICES.toxiproxy.alias}:${port}`;
 const listenOn = (port: number) => `0.0.0.0:${port}`;
 
 /** The stack's proxies, in creation order. `usersPort`: the users' entry port on 127.0.0.1. */
 export function planProxies(env: ContainersEnvironment, usersPort: number): ProxyPlan[] {
-  const links = proxiedLinks(env);
+  const links = new Set(proxiedLinks(env));
   const proxies: ProxyPlan[] = [];
   const add = (
     name: string,

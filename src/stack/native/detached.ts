@@ -14,7 +14,7 @@ export interface ComponentHealth {
   detail: string;
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+function signalGroupOrPids(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {
@@ -49,13 +49,13 @@ export async function stopDetached(
   if (members().length === 0) return 'not-running';
   const database = component.kind === 'database' || component.kind === 'database-replica';
   if (pid) {
-    signalGroup(pid, 'SIGCONT');
+    signalGroupOrPids(pid, 'SIGCONT');
     if (dataDir) signalPids(processesWithCwd(dataDir), 'SIGCONT');
     if (database) signalPids([pid], 'SIGINT');
-    else signalGroup(pid, 'SIGTERM');
+    else signalGroupOrPids(pid, 'SIGTERM');
   }
   if (await waitGone(members, timeoutMs)) return 'stopped';
-  if (pid) signalGroup(pid, 'SIGKILL');
+  if (pid) signalGroupOrPids(pid, 'SIGKILL');
   signalPids(members(), 'SIGKILL');
   await waitGone(members, 5_000);
   return 'killed';

@@ -4,7 +4,7 @@ import type { UserProfile } from '@mattermost/types/users';
 import { LOOPBACK } from '../../common/loopback.js';
 import { parseDuration } from '../../config/duration.js';
 import { newClient } from '../../mattermost/official-client.js';
-import type { Environment, LinkName, NativeEnvironment } from '../environment.js';
+import { type Environment, type LinkName, type NativeEnvironment, proxiedLinks } from '../environment.js';
 import {
   type ControllableComponent,
   type RunningStack,
@@ -88,8 +88,8 @@ export class NativeProvider implements StackProvider {
     track: <T extends Stoppable>(part: T) => T,
   ): Promise<RunningStack> {
     const dir = options.runDir;
-    const proxied = (link: LinkName) =>
-      env.proxies === 'all' ? link !== 'app-db-replica' || env.database.replica : env.proxies.includes(link);
+    const links = proxiedLinks(env);
+    const proxied = (link: LinkName) => links.includes(link);
     const anyProxy = env.proxies === 'all' || env.proxies.length > 0;
 
     const primary = track(

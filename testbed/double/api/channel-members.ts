@@ -15,7 +15,7 @@ import { setStatus } from '../store/statuses.js';
 import { canViewTeam, getTeamMember } from '../store/teams.js';
 import { isSystemAdmin, requireUser } from '../store/users.js';
 import { broadcastTo } from '../ws/broadcast.js';
-import { readableChannel } from './channels.js';
+import { readableChannelParam } from './channels.js';
 import { idParam, userIdParam } from './params.js';
 
 const DEFAULT_CHANNEL = 'town-square';
@@ -119,7 +119,7 @@ export function registerChannelMemberRoutes(api: ApiRouter): void {
   });
 
   api.get('/api/v4/channels/:channel_id/members', 'getChannelMembers', async (ctx, s) => {
-    const channel = await readableChannel(ctx, s);
+    const channel = await readableChannelParam(ctx, s);
     const { page, perPage } = ctx.paging();
     const { rows } = await s.db.read<ChannelMemberRow>(
       'ChannelStore.GetMembers',
@@ -131,7 +131,7 @@ export function registerChannelMemberRoutes(api: ApiRouter): void {
   });
 
   api.get('/api/v4/channels/:channel_id/members/:user_id', 'getChannelMember', async (ctx, s) => {
-    const channel = await readableChannel(ctx, s);
+    const channel = await readableChannelParam(ctx, s);
     const userId = userIdParam(ctx);
     const member = await getChannelMember(s.db, channel.id, userId);
     if (!member) throw channelMemberNotFound(channel.id, userId);
@@ -204,7 +204,7 @@ export function registerChannelMemberRoutes(api: ApiRouter): void {
   api.get('/api/v4/users/:user_id/channels/:channel_id/unread', 'getChannelUnread', async (ctx, s) => {
     const userId = userIdParam(ctx);
     if (userId !== ctx.me.user_id && !isSystemAdmin(ctx.me.roles)) throw forbidden('edit other users');
-    const channel = await readableChannel(ctx, s);
+    const channel = await readableChannelParam(ctx, s);
     const member = await getChannelMember(s.db, channel.id, userId);
     if (!member) throw channelMemberNotFound(channel.id, userId);
     const { notify_props } = toChannelMember(member);

@@ -38,7 +38,7 @@ export async function canReadChannel(s: Services, session: Session, channel: Cha
 }
 
 /** The channel from `:channel_id`, or 400 (malformed id), 404 (unknown) or 403 (not readable). */
-export async function readableChannel(ctx: RequestContext, s: Services): Promise<ChannelRow> {
+export async function readableChannelParam(ctx: RequestContext, s: Services): Promise<ChannelRow> {
   const channel = await requireChannel(s.db, idParam(ctx, 'channel_id'));
   if (!(await canReadChannel(s, ctx.me, channel))) throw forbidden(`channel_id=${channel.id}`);
   return channel;
@@ -162,7 +162,7 @@ export function registerChannelRoutes(api: ApiRouter): void {
   });
 
   api.get('/api/v4/channels/:channel_id', 'getChannel', async (ctx, s) =>
-    ok(toChannel(await readableChannel(ctx, s))),
+    ok(toChannel(await readableChannelParam(ctx, s))),
   );
 
   api.get('/api/v4/teams/:team_id/channels/name/:channel_name', 'getChannelByName', async (ctx, s) => {
@@ -241,7 +241,7 @@ export function registerChannelRoutes(api: ApiRouter): void {
   });
 
   api.get('/api/v4/channels/:channel_id/stats', 'getChannelStats', async (ctx, s) => {
-    const channel = await readableChannel(ctx, s);
+    const channel = await readableChannelParam(ctx, s);
     const excludeFiles = ctx.query.get('exclude_files_count') === 'true';
     const { rows } = await s.db.read<{ members: number; pinned: number; files: number }>(
       'ChannelStore.GetMemberCount',

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { basename } from 'node:path';
 import busboy from 'busboy';
+import { decodeImage, previewOf, thumbnailOf } from '../files/images.js';
 import { AppError } from '../http/errors.js';
 import { newId } from '../model/ids.js';
 import type { Services } from '../services.js';
@@ -148,8 +149,16 @@ export async function storeUpload(
   const name = basename(upload.filename);
   const path = objectKey(now, upload.channelId, upload.userId, id, name);
   const mimeType = mimeTypeOf(name);
+  const extension = fileExtension(name);
+  const image = decodeImage(extension.toLowerCase(), upload.data);
+  const thumbnailPath = image ? `${path.replace(/\.[^./]*$/, '')}_thumb.jpg` : '';
+  const previewPath = image ? `${path.replace(/\.[^./]*$/, '')}_preview.jpg` : '';
   try {
     await files.put(path, upload.data, mimeType || 'application/octet-stream');
+    if (image) {
+      await files.put(thumbnailPath, thumbnailOf(image), 'image/jpeg');
+      await files.put(previewPath, previewOf(image), 'image/jpeg');
+    }
   } catch (err) {
     throw new AppError(
       'api.file.write_file.app_error',
@@ -165,11 +174,15 @@ export async function storeUpload(
     post_id: '',
     path,
     name,
-    extension: fileExtension(name),
+    extension,
     size: upload.data.length,
     mime_type: mimeType,
     create_at: now,
     update_at: now,
     delete_at: 0,
+    width: image?.width ?? 0,
+    height: image?.height ?? 0,
+    thumbnail_path: thumbnailPath,
+    preview_path: previewPath,
   });
 }

@@ -164,6 +164,38 @@ export function registerFileRoutes(api: ApiRouter): void {
     return fileResponse(info, data, ctx.query.get('download') === 'true');
   });
 
+  for (const kind of ['thumbnail', 'preview'] as const) {
+    const handler = kind === 'thumbnail' ? 'getFileThumbnail' : 'getFilePreview';
+    api.get(`/api/v4/files/:file_id/${kind}`, handler, async (ctx, s) => {
+      const fileId = idParam(ctx, 'file_id');
+      const info = await readableFile(ctx, s, fileId);
+      const key = kind === 'thumbnail' ? info.thumbnail_path : info.preview_path;
+      if (!key) {
+        throw new AppError(
+          `api.file.get_file_${kind}.no_${kind}.app_error`,
+          `File doesn't have a ${kind} image.`,
+          400,
+          `file_id=${fileId}`,
+        );
+      }
+      if (!s.files) throw storageDisabled();
+      const data = await s.files.get(key).catch((err: unknown) => {
+        throw new AppError(
+          'api.file.file_reader.app_error',
+          'Unable to get the reader to the file.',
+          404,
+          err instanceof Error ? err.message : String(err),
+        );
+      });
+      const name = kind === 'thumbnail' ? 'thumbnail.jpg' : 'preview.jpg';
+      return fileResponse(
+        { ...info, name, mime_type: 'image/jpeg' },
+        data,
+        ctx.query.get('download') === '1',
+      );
+    });
+  }
+
   api.get('/api/v4/files/:file_id/info', 'getFileInfo', async (ctx, s) =>
     ok(toFileInfo(await readableFile(ctx, s, idParam(ctx, 'file_id')))),
   );

@@ -134,23 +134,15 @@ export function registerUserRoutes(api: ApiRouter): void {
     return ok(toUser(await requireUser(s.db, id)));
   });
 
-  api.get('/api/v4/users', 'getUsers', async (ctx, s) => {
-    const { page, perPage } = ctx.paging();
-    const { rows } = await s.db.read<UserRow>(
-      'UserStore.GetAllProfiles',
-      `SELECT ${USER_COLUMNS} FROM users WHERE delete_at = 0 ORDER BY username LIMIT $1 OFFSET $2`,
-      [perPage, page * perPage],
-    );
-    return ok(rows.map(toUser));
-  });
-
   api.post('/api/v4/users/ids', 'getUsersByIds', async (ctx, s) => {
     const ids = expectStringArray(await ctx.json('user_ids'), 'user_ids');
+    // ?since=<ms>: only users updated after it (the resync's "modified users" check).
+    const since = ctx.intQuery('since', 0);
     if (ids.length === 0) return ok([]);
     const { rows } = await s.db.read<UserRow>(
       'UserStore.GetProfileByIds',
-      `SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1)`,
-      [ids],
+      `SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1) AND update_at > $2`,
+      [ids, since],
     );
     return ok(rows.map(toUser));
   });

@@ -12,7 +12,7 @@ export interface RouteOptions {
   auth?: boolean;
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * The API router: registers handlers by Mattermost's handler names (used as the `handler`
@@ -36,7 +36,9 @@ export class ApiRouter {
 
   private hasPath(url: string): boolean {
     const path = url.split('?')[0] ?? '/';
-    return (['GET', 'POST', 'PUT', 'DELETE'] as const).some((m) => this.router.find(m, path) !== null);
+    return (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).some(
+      (m) => this.router.find(m, path) !== null,
+    );
   }
 
   get(path: string, name: string, handler: Handler, options?: RouteOptions): void {
@@ -51,11 +53,26 @@ export class ApiRouter {
     this.add('PUT', path, name, handler, options);
   }
 
+  patch(path: string, name: string, handler: Handler, options?: RouteOptions): void {
+    this.add('PATCH', path, name, handler, options);
+  }
+
   delete(path: string, name: string, handler: Handler, options?: RouteOptions): void {
     this.add('DELETE', path, name, handler, options);
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
+    // gorilla/mux (Mattermost's root router, no SkipClean) answers an unclean path — a double
+    // slash, `.` or `..` segments — with 301 to the cleaned path, query kept, before routing.
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+    const clean = cleanPath(path);
+    if (clean !== path) {
+      res.writeHead(301, { Location: clean + (queryAt < 0 ? '' : url.slice(queryAt)) });
+      res.end();
+      return;
+    }
     this.router.lookup(req, res);
   }
 
@@ -156,4 +173,18 @@ export function tokenFrom(req: IncomingMessage): string | null {
     if (match?.[1]) return match[1];
   }
   return null;
+}
+
+/** Go's path.Clean as gorilla/mux's cleanPath applies it: rooted, trailing slash kept. */
+export function cleanPath(path: string): string {
+  if (path === '') return '/';
+  const out: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') out.pop();
+    else out.push(segment);
+  }
+  let clean = `/${out.join('/')}`;
+  if (path.endsWith('/') && clean !== '/') clean += '/';
+  return clean;
 }

@@ -29,6 +29,7 @@ export interface User {
   notify_props: Record<string, string>;
   props: Record<string, string>;
   last_password_update: number;
+  disable_welcome_email: boolean;
 }
 
 export interface Team {
@@ -48,6 +49,7 @@ export interface Team {
   scheme_id: string | null;
   group_constrained: boolean | null;
   policy_id: string | null;
+  cloud_limits_archived: boolean;
 }
 
 export interface TeamMember {
@@ -85,6 +87,13 @@ export interface Channel {
   group_constrained: boolean | null;
   shared: boolean | null;
   policy_id: string | null;
+  autotranslation: boolean;
+  banner_info: null;
+  policy_enforced: boolean;
+  policy_is_active: boolean;
+  default_category_name: string;
+  managed_category_name: string;
+  discoverable: boolean;
 }
 
 export interface ChannelMember {
@@ -103,6 +112,7 @@ export interface ChannelMember {
   scheme_user: boolean;
   scheme_admin: boolean;
   explicit_roles: string;
+  autotranslation_disabled: boolean;
 }
 
 export interface Post {

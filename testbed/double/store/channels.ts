@@ -33,6 +33,13 @@ export function toChannel(row: ChannelRow): Channel {
     group_constrained: null,
     shared: null,
     policy_id: null,
+    autotranslation: false,
+    banner_info: null,
+    policy_enforced: false,
+    policy_is_active: false,
+    default_category_name: '',
+    managed_category_name: '',
+    discoverable: false,
   };
 }
 
@@ -74,6 +81,7 @@ export function toChannelMember(row: ChannelMemberRow): ChannelMember {
     scheme_user: true,
     scheme_admin: row.scheme_admin,
     explicit_roles: '',
+    autotranslation_disabled: false,
   };
 }
 

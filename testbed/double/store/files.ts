@@ -14,10 +14,15 @@ export interface FileInfoRow {
   create_at: number;
   update_at: number;
   delete_at: number;
+  width: number;
+  height: number;
+  /** Object keys of the JPEG thumbnail and preview; empty for files that are not images. */
+  thumbnail_path: string;
+  preview_path: string;
 }
 
 export const FILE_INFO_COLUMNS =
-  'id, creator_id, channel_id, post_id, path, name, extension, size, mime_type, create_at, update_at, delete_at';
+  'id, creator_id, channel_id, post_id, path, name, extension, size, mime_type, create_at, update_at, delete_at, width, height, thumbnail_path, preview_path';
 
 /** The FileInfo as the API returns it: never the storage path. */
 export function toFileInfo(row: FileInfoRow): FileInfo {
@@ -33,9 +38,9 @@ export function toFileInfo(row: FileInfoRow): FileInfo {
     extension: row.extension,
     size: row.size,
     mime_type: row.mime_type,
-    width: 0,
-    height: 0,
-    has_preview_image: false,
+    width: row.width,
+    height: row.height,
+    has_preview_image: row.preview_path !== '',
     mini_preview: null,
     remote_id: '',
     archived: false,
@@ -45,7 +50,7 @@ export function toFileInfo(row: FileInfoRow): FileInfo {
 export async function saveFileInfo(db: Database, row: FileInfoRow): Promise<FileInfoRow> {
   const { rows } = await db.write<FileInfoRow>(
     'FileInfoStore.Save',
-    `INSERT INTO file_infos (${FILE_INFO_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
+    `INSERT INTO file_infos (${FILE_INFO_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)
      RETURNING ${FILE_INFO_COLUMNS}`,
     [
       row.id,
@@ -60,6 +65,10 @@ export async function saveFileInfo(db: Database, row: FileInfoRow): Promise<File
       row.create_at,
       row.update_at,
       row.delete_at,
+      row.width,
+      row.height,
+      row.thumbnail_path,
+      row.preview_path,
     ],
   );
   return rows[0]!;

@@ -29,7 +29,7 @@ export const POST_COLUMNS =
 // Mattermost's ReplyCount subquery: non-deleted replies of the post's thread.
 export const REPLY_COUNT = `(SELECT count(*) FROM posts r WHERE r.root_id = (CASE WHEN p.root_id = '' THEN p.id ELSE p.root_id END) AND r.delete_at = 0) AS reply_count`;
 
-const SELECT_POSTS = `SELECT ${POST_COLUMNS}, ${REPLY_COUNT} FROM posts p`;
+export const SELECT_POSTS = `SELECT ${POST_COLUMNS}, ${REPLY_COUNT} FROM posts p`;
 
 export function toPost(row: PostRow, pendingPostId = ''): Post {
   return {

@@ -192,6 +192,82 @@ CREATE TABLE IF NOT EXISTS drafts (
 -- lets it skip its own rows.
 ALTER TABLE cluster_messages ADD COLUMN IF NOT EXISTS node text NOT NULL DEFAULT '';
 CREATE INDEX IF NOT EXISTS cluster_messages_create_at ON cluster_messages (create_at);
+
+-- Image files get a JPEG thumbnail and preview next to the original (Mattermost's
+-- ThumbnailPath/PreviewPath); width and height are the original's.
+ALTER TABLE file_infos ADD COLUMN IF NOT EXISTS width integer NOT NULL DEFAULT 0;
+ALTER TABLE file_infos ADD COLUMN IF NOT EXISTS height integer NOT NULL DEFAULT 0;
+ALTER TABLE file_infos ADD COLUMN IF NOT EXISTS thumbnail_path text NOT NULL DEFAULT '';
+ALTER TABLE file_infos ADD COLUMN IF NOT EXISTS preview_path text NOT NULL DEFAULT '';
+
+CREATE TABLE IF NOT EXISTS preferences (
+  user_id text NOT NULL,
+  category text NOT NULL,
+  name text NOT NULL,
+  value text NOT NULL DEFAULT '',
+  PRIMARY KEY (user_id, category, name)
+);
+
+CREATE TABLE IF NOT EXISTS sidebar_categories (
+  id text PRIMARY KEY,
+  user_id text NOT NULL,
+  team_id text NOT NULL,
+  type text NOT NULL,
+  display_name text NOT NULL,
+  sort_order integer NOT NULL DEFAULT 0,
+  sorting text NOT NULL DEFAULT '',
+  muted boolean NOT NULL DEFAULT false,
+  collapsed boolean NOT NULL DEFAULT false,
+  channel_ids jsonb NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS sidebar_categories_user_team ON sidebar_categories (user_id, team_id);
+
+CREATE TABLE IF NOT EXISTS channel_bookmarks (
+  id text PRIMARY KEY,
+  channel_id text NOT NULL,
+  owner_id text NOT NULL,
+  file_id text NOT NULL DEFAULT '',
+  display_name text NOT NULL,
+  link_url text NOT NULL DEFAULT '',
+  image_url text NOT NULL DEFAULT '',
+  emoji text NOT NULL DEFAULT '',
+  type text NOT NULL,
+  sort_order bigint NOT NULL DEFAULT 0,
+  create_at bigint NOT NULL,
+  update_at bigint NOT NULL,
+  delete_at bigint NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS channel_bookmarks_channel ON channel_bookmarks (channel_id, sort_order);
+
+CREATE TABLE IF NOT EXISTS scheduled_posts (
+  id text PRIMARY KEY,
+  user_id text NOT NULL,
+  channel_id text NOT NULL,
+  root_id text NOT NULL DEFAULT '',
+  message text NOT NULL DEFAULT '',
+  props jsonb NOT NULL DEFAULT '{}',
+  file_ids jsonb NOT NULL DEFAULT '[]',
+  scheduled_at bigint NOT NULL,
+  processed_at bigint NOT NULL DEFAULT 0,
+  error_code text NOT NULL DEFAULT '',
+  create_at bigint NOT NULL,
+  update_at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS scheduled_posts_user ON scheduled_posts (user_id);
+
+CREATE TABLE IF NOT EXISTS custom_profile_values (
+  user_id text NOT NULL,
+  field_id text NOT NULL,
+  value text NOT NULL DEFAULT '',
+  PRIMARY KEY (user_id, field_id)
+);
+
+CREATE TABLE IF NOT EXISTS post_acknowledgements (
+  user_id text NOT NULL,
+  post_id text NOT NULL,
+  acknowledged_at bigint NOT NULL,
+  PRIMARY KEY (post_id, user_id)
+);
 `;
 
 const SCHEMA_LOCK_KEY = 7_366_510_001;

@@ -139,7 +139,8 @@ export async function searchPosts(db: Database, q: SearchQuery, scope: SearchSco
     params.push(value);
     return `$${params.length}`;
   };
-  const channelWhere = ['cm.user_id = $1', "(c.team_id = $2 OR c.team_id = '')"];
+  // An empty team id searches every team (POST /posts/search).
+  const channelWhere = ['cm.user_id = $1', "($2 = '' OR c.team_id = $2 OR c.team_id = '')"];
   if (!scope.includeDeletedChannels) channelWhere.push('c.delete_at = 0');
   if (q.inChannels.length > 0) {
     const v = arg(q.inChannels);
@@ -155,7 +156,7 @@ export async function searchPosts(db: Database, q: SearchQuery, scope: SearchSco
     `p.channel_id IN (SELECT c.id FROM channels c JOIN channel_members cm ON cm.channel_id = c.id WHERE ${channelWhere.join(' AND ')})`,
   ];
   if (q.fromUsers.length > 0 || q.excludedUsers.length > 0) {
-    const userWhere = ['tm.team_id = $2'];
+    const userWhere = ["($2 = '' OR tm.team_id = $2)"];
     if (q.fromUsers.length > 0) userWhere.push(`u.username = ANY(${arg(q.fromUsers)})`);
     if (q.excludedUsers.length > 0) userWhere.push(`u.username <> ALL(${arg(q.excludedUsers)})`);
     where.push(

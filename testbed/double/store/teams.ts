@@ -41,6 +41,7 @@ export function toTeam(row: TeamRow, sanitized: boolean): Team {
     scheme_id: null,
     group_constrained: null,
     policy_id: null,
+    cloud_limits_archived: false,
   };
 }
 

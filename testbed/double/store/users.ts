@@ -52,6 +52,7 @@ export function toUser(row: UserRow): User {
     },
     props: {},
     last_password_update: row.create_at,
+    disable_welcome_email: false,
   };
 }
 

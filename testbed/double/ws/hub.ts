@@ -89,10 +89,13 @@ export class WebSocketHub {
       if (!conn) ws.close(1008, 'authentication timeout');
     }, config.websocket.authTimeoutMs);
 
+    // Mattermost registers the connection with its hub (which queues hello) before it queues the
+    // challenge's OK reply, so hello is the first frame on the wire either way
+    // (server/channels/app/platform/websocket_router.go ServeWebSocket, web_hub.go register).
     const authenticate = async (session: Session, replySeq?: number): Promise<void> => {
-      if (replySeq !== undefined) this.reply(ws, { status: 'OK', seq_reply: replySeq });
       clearTimeout(authTimer);
       conn = await this.attach(ws, session, resumeId, resumeSeq);
+      if (replySeq !== undefined) this.reply(ws, { status: 'OK', seq_reply: replySeq });
     };
 
     const headerToken = tokenFrom(req);
@@ -109,15 +112,11 @@ export class WebSocketHub {
         .then(async () => {
           const msg = parseMessage(raw, isBinary);
           if (!msg) return;
+          if (conn && msg.action === 'authentication_challenge') return; // already authenticated: ignored, no reply
           if (!conn) {
-            if (msg.action !== 'authentication_challenge') {
-              this.fail(
-                ws,
-                msg.seq,
-                new AppError('api.web_socket_router.not_authenticated.app_error', 'Not authenticated', 401),
-              );
-              return;
-            }
+            // Mattermost sends this refusal through the hub, where the socket is not registered
+            // yet, so it never reaches the client: no reply.
+            if (msg.action !== 'authentication_challenge') return;
             const token = typeof msg.data.token === 'string' ? msg.data.token : '';
             try {
               await authenticate(await sessions.fromToken(token), msg.seq);
