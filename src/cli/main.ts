@@ -7,6 +7,7 @@ import { registerDoubleCommand } from './commands/double.js';
 import { registerDrillCommand } from './commands/drill.js';
 import { registerExportCommands } from './commands/export.js';
 import { registerHistoryCommand } from './commands/history.js';
+import { registerNotifyCommand } from './commands/notify.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSeedCommand } from './commands/seed.js';
@@ -31,6 +32,7 @@ registerSeedCommand(program);
 registerReportCommand(program);
 registerCompareCommand(program);
 registerHistoryCommand(program);
+registerNotifyCommand(program);
 registerExportCommands(program);
 
 try {

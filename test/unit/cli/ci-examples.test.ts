@@ -10,6 +10,7 @@ import { registerDoubleCommand } from '../../../src/cli/commands/double.js';
 import { registerDrillCommand } from '../../../src/cli/commands/drill.js';
 import { registerExportCommands } from '../../../src/cli/commands/export.js';
 import { registerHistoryCommand } from '../../../src/cli/commands/history.js';
+import { registerNotifyCommand } from '../../../src/cli/commands/notify.js';
 import { registerReportCommand } from '../../../src/cli/commands/report.js';
 import { registerRunCommand } from '../../../src/cli/commands/run.js';
 import { registerSeedCommand } from '../../../src/cli/commands/seed.js';
@@ -38,6 +39,7 @@ function cliRecordingCommands(): { program: Command; ran: string[] } {
     registerReportCommand,
     registerCompareCommand,
     registerHistoryCommand,
+    registerNotifyCommand,
     registerExportCommands,
   ])
     register(program);
@@ -83,7 +85,9 @@ describe('example nightly pipelines', () => {
     it(`${file}: parses, and every mmdrill command line is accepted by the CLI`, async () => {
       const document: unknown = parse(await readFile(join(packageRoot(), file), 'utf8'));
       const commands = strings(document).flatMap(mmdrillCommands);
-      expect(commands.map((c) => c[0])).toEqual(expect.arrayContaining(['run', 'history', 'compare']));
+      expect(commands.map((c) => c[0])).toEqual(
+        expect.arrayContaining(['run', 'history', 'compare', 'notify']),
+      );
       for (const args of commands) {
         const { program, ran } = cliRecordingCommands();
         await expect(program.parseAsync(args, { from: 'user' }), args.join(' ')).resolves.toBeDefined();
