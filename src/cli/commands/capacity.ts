@@ -9,6 +9,7 @@ import { verdictLine } from '../../report/summary.js';
 import { DEFAULT_STATE_DIR } from '../../stack/state.js';
 import { interruptOnSignals } from '../interrupt.js';
 import { colour, progressLine } from '../output.js';
+import { applyRetention, KEEP_OPTION, type Keep, parseKeep, retentionLine } from '../retention.js';
 import { resolveTarget } from './run.js';
 
 interface CapacityCommandOptions {
@@ -25,6 +26,7 @@ interface CapacityCommandOptions {
   seed?: string;
   json?: boolean;
   stateDir: string;
+  keep?: string;
 }
 
 export function registerCapacityCommand(program: Command): void {
@@ -65,6 +67,7 @@ export function registerCapacityCommand(program: Command): void {
     .option('--seed <text>', 'seed of every random choice')
     .option('--json', 'print the result as JSON on stdout')
     .option('--state-dir <dir>', 'state directory', DEFAULT_STATE_DIR)
+    .option(...KEEP_OPTION)
     .action((file: string, options: CapacityCommandOptions) => capacityCommand(file, options));
 }
 
@@ -118,6 +121,7 @@ async function capacityCommand(file: string, options: CapacityCommandOptions): P
     throw err;
   }
   const outDir = resolve(options.out ?? `reports/${runId(scenario.name)}`);
+  const keep: Keep | undefined = options.keep === undefined ? undefined : parseKeep(options.keep);
   const interrupt = interruptOnSignals('stopping the search (the result will be marked partial)…');
   const target = await resolveTarget(options);
   try {
@@ -146,6 +150,7 @@ async function capacityCommand(file: string, options: CapacityCommandOptions): P
     const line = verdictLine(result.summary);
     progressLine(result.summary.verdict === 'pass' ? colour.ok(line) : colour.bad(line));
     progressLine(`summary: ${resolve(outDir, 'summary.json')}`);
+    if (keep) progressLine(retentionLine(await applyRetention(keep, outDir, options.stateDir)));
     process.exitCode = interrupt.signal.aborted ? 130 : result.exitCode;
   } finally {
     interrupt.release();

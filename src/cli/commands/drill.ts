@@ -6,11 +6,13 @@ import { verdictLine } from '../../report/summary.js';
 import { DEFAULT_STATE_DIR } from '../../stack/state.js';
 import { interruptOnSignals } from '../interrupt.js';
 import { colour, progressLine } from '../output.js';
+import { applyRetention, KEEP_OPTION, type Keep, parseKeep, retentionLine } from '../retention.js';
 
 interface DrillCommandOptions {
   short?: boolean;
   out?: string;
   stateDir: string;
+  keep?: string;
 }
 
 export function registerDrillCommand(program: Command): void {
@@ -31,6 +33,7 @@ export function registerDrillCommand(program: Command): void {
     .option('--short', "run the drill's short form (what CI runs)")
     .option('--out <dir>', 'output directory (default: reports/<time>-<drill>)')
     .option('--state-dir <dir>', 'state directory (secrets, seed credentials)', DEFAULT_STATE_DIR)
+    .option(...KEEP_OPTION)
     .action((file: string, options: DrillCommandOptions) => drillCommand(file, options));
 }
 
@@ -38,6 +41,7 @@ async function drillCommand(file: string, options: DrillCommandOptions): Promise
   const drill = await loadDrillFile(file);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const outDir = resolve(options.out ?? `reports/${stamp}-${drill.name}`);
+  const keep: Keep | undefined = options.keep === undefined ? undefined : parseKeep(options.keep);
   const interrupt = interruptOnSignals('removing faults, stopping the load and taking the stack down…');
   try {
     const result = await runDrill({
@@ -65,6 +69,7 @@ async function drillCommand(file: string, options: DrillCommandOptions): Promise
     const line = verdictLine(result.summary);
     progressLine(result.summary.verdict === 'pass' ? colour.ok(line) : colour.bad(line));
     progressLine(`summary: ${resolve(outDir, 'summary.json')}`);
+    if (keep) progressLine(retentionLine(await applyRetention(keep, outDir, options.stateDir)));
     process.exitCode = interrupt.signal.aborted ? 130 : result.exitCode;
   } finally {
     interrupt.release();

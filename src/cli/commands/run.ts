@@ -16,6 +16,7 @@ import { DEFAULT_STATE_DIR, readState, resolveAdminPassword } from '../../stack/
 import { defaultEnvironmentFile } from '../defaults.js';
 import { interruptOnSignals } from '../interrupt.js';
 import { colour, progressLine } from '../output.js';
+import { applyRetention, KEEP_OPTION, type Keep, parseKeep, retentionLine } from '../retention.js';
 
 interface RunCommandOptions {
   env?: string;
@@ -25,6 +26,7 @@ interface RunCommandOptions {
   seed?: string;
   prometheus?: string;
   stateDir: string;
+  keep?: string;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -49,6 +51,7 @@ export function registerRunCommand(program: Command): void {
     .option('--seed <text>', 'seed of every random choice: the same seed repeats the same actions')
     .option('--prometheus <host:port>', 'serve the harness metrics for Prometheus while running')
     .option('--state-dir <dir>', 'state directory', DEFAULT_STATE_DIR)
+    .option(...KEEP_OPTION)
     .action((file: string, options: RunCommandOptions) => runCommand(file, options));
 }
 
@@ -72,6 +75,7 @@ async function runCommand(file: string, options: RunCommandOptions): Promise<voi
   };
   const prometheus = options.prometheus ? parseListenAddress(options.prometheus) : undefined;
   const outDir = resolve(options.out ?? `reports/${runId(scenario.name)}`);
+  const keep: Keep | undefined = options.keep === undefined ? undefined : parseKeep(options.keep);
 
   const interrupt = interruptOnSignals('stopping the run (the summary will be marked partial)…');
   const target = await resolveTarget(options);
@@ -93,6 +97,7 @@ async function runCommand(file: string, options: RunCommandOptions): Promise<voi
     const line = verdictLine(result.summary);
     progressLine(result.summary.verdict === 'pass' ? colour.ok(line) : colour.bad(line));
     progressLine(`summary: ${resolve(outDir, 'summary.json')}`);
+    if (keep) progressLine(retentionLine(await applyRetention(keep, outDir, options.stateDir)));
     process.exitCode = interrupt.signal.aborted ? 130 : result.exitCode;
   } finally {
     interrupt.release();
