@@ -1,3 +1,6 @@
 #!/usr/bin/env node
 // Entry point installed as `mmdrill`; the compiled CLI lives in dist/ (built by `npm run build`).
-import '../dist/src/cli/main.js';
+// Interrupts exit 130 from the first moment: armed before the CLI's modules load.
+const { armEarlyInterrupt } = await import('../dist/src/cli/early-interrupt.js');
+armEarlyInterrupt();
+await import('../dist/src/cli/main.js');

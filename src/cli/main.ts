@@ -12,6 +12,7 @@ import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerStackCommands } from './commands/stack.js';
+import { disarmEarlyInterrupt } from './early-interrupt.js';
 
 const program = new Command('mmdrill')
   .description('Load and resilience drills for self-hosted Mattermost')
@@ -20,7 +21,9 @@ const program = new Command('mmdrill')
   // The long descriptions are laid out by hand, lines under 110 characters; commander's own
   // wrapping at 80 columns (its width without a terminal) would break them up raggedly.
   .configureHelp({ helpWidth: 120 })
-  .exitOverride();
+  .exitOverride()
+  // Each command decides what an interrupt means from here on (the long ones: runInFrame).
+  .hook('preAction', () => disarmEarlyInterrupt());
 
 registerStackCommands(program);
 registerRunCommand(program);

@@ -56,7 +56,7 @@ export function createBehaviour(entry: ScenarioEntry, ctx: BehaviourContext): Ru
   if (entry.exec === undefined || entry.exec === 'user-model') {
     const behaviour = new UserModel({
       ...common,
-      ...(model.mix !== 'production' && { weights: model.mix }),
+      ...(typeof model.mix === 'string' ? { base: model.mix } : { weights: model.mix }),
       ...(model.only && { only: model.only }),
       idle: { minMs: parseDuration(model.idle.min), avgMs: parseDuration(model.idle.avg) },
       statusIntervalMs: parseDuration(model.statusInterval),

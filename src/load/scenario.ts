@@ -55,10 +55,11 @@ const Weights = ClosedObject(
 
 const UserModelSchema = ClosedObject(
   {
-    mix: Type.Union([Type.Literal('production'), Weights], {
+    mix: Type.Union([Type.Literal('production'), Type.Literal('loadtest-ng'), Weights], {
       default: 'production',
-      errorMessage: 'expected "production" or a map of action weights',
-      description: "The action mix: Mattermost's production mix, or weights by action.",
+      errorMessage: 'expected "production", "loadtest-ng" or a map of action weights',
+      description:
+        "The action mix: Mattermost's production mix, load-test-ng's simulcontroller mix (every action at its frequency, comparable with the reference tiers), or weights by action (over the production mix).",
     }),
     only: Type.Optional(
       Type.Array(StringEnum(USER_ACTION_NAMES, { description: 'An action.' }), {

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { METRIC, type Metrics, type Tags } from '../metrics/api.js';
+import { ENDPOINT_GROUPS, endpointGroupOf, groupRequestsMetric } from './endpoint-group.js';
 import { endpointTemplate } from './endpoint-template.js';
 import { type Client4, ClientError } from './official-client.js';
 import { answeringComponent, failureMessage, RequestFailure } from './request-failure.js';
@@ -22,6 +23,11 @@ const scopes = new AsyncLocalStorage<RequestScope>();
 /** Runs `fn` with every request it makes tagged `action` and cancelled by `signal`. */
 export function inScope<T>(scope: RequestScope, fn: () => Promise<T>): Promise<T> {
   return scopes.run(scope, fn);
+}
+
+/** The signal of the action running now (undefined outside one): pauses inside an action end with it. */
+export function currentSignal(): AbortSignal | undefined {
+  return scopes.getStore()?.signal;
 }
 
 /** A request cut by the client timeout. */
@@ -72,6 +78,9 @@ export function instrumentClient<C extends Client4>(client: C, options: Instrume
   const duration = options.metrics.trend(METRIC.httpReqDuration);
   const failed = options.metrics.rate(METRIC.httpReqFailed);
   const timeouts = options.metrics.counter(METRIC.timeouts);
+  const groups = Object.fromEntries(
+    ENDPOINT_GROUPS.map((g) => [g, options.metrics.counter(groupRequestsMetric(g))]),
+  );
 
   internals.doFetchWithResponse = async (url, fetchOptions) => {
     const scope = scopes.getStore();
@@ -112,6 +121,7 @@ export function instrumentClient<C extends Client4>(client: C, options: Instrume
       if (!(outer?.aborted && !timedOut && status === 0)) {
         const tags: Tags = { method, name, status: String(status), action };
         reqs.add(1, tags);
+        groups[endpointGroupOf(action, name)]!.add(1);
         duration.add(performance.now() - start, tags);
         failed.add(status === 0 || status >= 400, tags);
         if (timedOut) timeouts.add(1, { method, name, action });
@@ -139,7 +149,7 @@ function noAnswer(
 }
 
 /** The error Client4 would throw, with the response's real status and who answered. */
-function requestFailure(
+export function requestFailure(
   client: Client4,
   method: string,
   endpoint: string,

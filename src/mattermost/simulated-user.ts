@@ -1,15 +1,21 @@
 import type { WebSocketMessage } from '@mattermost/client/lib/websocket_message.js';
 import type { Post, PostList } from '@mattermost/types/posts';
 import type { Random } from '../common/seeded-random.js';
-import type { Metrics } from '../metrics/api.js';
+import { METRIC, type Metrics } from '../metrics/api.js';
+import { ClientStore } from './client-store.js';
 import type { DeliveryPath, DeliveryTracker } from './delivery.js';
-import { inScope, instrumentClient } from './http.js';
+import { endpointTemplate } from './endpoint-template.js';
+import { currentSignal, inScope, instrumentClient, requestFailure } from './http.js';
 import { type Client4, newClient } from './official-client.js';
 import { type Arrival, type OpenSocketCount, WsSession } from './ws-session.js';
 
 // One simulated Mattermost user: its REST client, its WebSocket session, and the little state a
 // web client keeps (teams, channels, the channel on screen, posts it has seen) that the actions
 // draw on. Posts it creates and posts it receives are reported to the delivery tracker.
+// Whenever its WebSocket comes back after a loss it does what the web app does: the reconnect
+// requests (resync.ts); when the server lost its events (a new hello) it also reloads. The login
+// and resync request sequences come in through `ClientRoutines` (first-load.ts, resync.ts use this
+// class, so importing them here would make a cycle).
 
 export interface ChannelRef {
   id: string;
@@ -57,6 +63,21 @@ export interface SimulatedUserOptions {
   keepClient?: boolean;
   /** Every post the server acknowledged (201), for the loss audit. */
   onAcknowledged?: (postId: string) => void;
+  /** How the user logs in and resyncs. */
+  routines: ClientRoutines;
+}
+
+/** The request sequences of a login and of a reconnect (first-load.ts, resync.ts). */
+export interface ClientRoutines {
+  firstLoad(user: SimulatedUser, account: UserAccount): Promise<void>;
+  resync(user: SimulatedUser, reload: boolean): Promise<void>;
+}
+
+/** An answer of `call`: status, headers and the parsed body. */
+export interface CallAnswer<T> {
+  status: number;
+  headers: Map<string, string>;
+  data: T;
 }
 
 const RECENT_POSTS = 30;
@@ -83,7 +104,10 @@ export class SimulatedUser {
   followedThreads: string[] = [];
   /** Last time each channel was viewed (ms since the epoch), for `since` fetches. */
   readonly viewedAt = new Map<string, number>();
+  /** Profiles, statuses, drafts, bookmarks… the client holds (load-test-ng's memstore). */
+  readonly store = new ClientStore();
   private rest: Client4 | null = null;
+  private connectedBefore = false;
   private token = '';
   private lastPendingAt = 0;
   private refetching: Promise<void> = Promise.resolve();
@@ -120,23 +144,7 @@ export class SimulatedUser {
   async start(signal: AbortSignal): Promise<void> {
     const { account, delivery } = this.options;
     if (!account) throw new Error(`VU ${this.vu} has no account to log in with`);
-    await inScope({ action: 'login', signal }, async () => {
-      const client = this.client;
-      const profile = await client.login(account.username, account.password);
-      this.token = client.getToken();
-      this.me = { id: profile.id, username: profile.username };
-      delivery.setUser(this.vu, profile.id);
-      this.teams = (await this.client.getMyTeams()).map((t) => ({ id: t.id, name: t.name }));
-      const team = this.rng.pick(this.teams);
-      if (!team) throw new Error(`${account.username} is in no team; seed the server first`);
-      this.team = team;
-      for (const t of this.teams) {
-        for (const c of await this.client.getMyChannels(t.id)) {
-          this.addChannel({ id: c.id, type: c.type, teamId: c.team_id, name: c.name });
-        }
-      }
-      await this.client.getMyChannelMembers(team.id);
-    });
+    await inScope({ action: 'login', signal }, () => this.options.routines.firstLoad(this, account));
     this.currentChannel = this.rng.pick(this.teamChannels())?.id ?? '';
     this.session = new WsSession(
       {
@@ -148,14 +156,93 @@ export class SimulatedUser {
       },
       {
         onEvent: (msg, arrival) => this.onEvent(msg, arrival),
-        onOnline: (online, resumed) => delivery.setOnline(this.vu, online, { resumed }),
+        onOnline: (online, resumed) => {
+          delivery.setOnline(this.vu, online, { resumed });
+          // Every re-open runs the web app's reconnect handler (the first open does not).
+          if (online && this.connectedBefore) void this.afterReconnect('reconnect');
+          if (online) this.connectedBefore = true;
+        },
         onNewHello: (since) => {
+          this.options.metrics.counter(METRIC.wsResyncs).add(1);
+          // The web app's `restart`: the reconnect requests again plus the client config.
+          void this.afterReconnect('resync', true);
           this.refetching = this.refetch([...this.channels.keys()], since, 'refetch');
         },
       },
     );
     await this.session.open(signal);
     this.idle();
+  }
+
+  /** Logged in: the token and who the user is (first-load.ts). */
+  loggedIn(token: string, me: DirectoryUser): void {
+    this.token = token;
+    this.me = me;
+    this.options.delivery.setUser(this.vu, me.id);
+  }
+
+  /**
+   * One request as a client builds it by hand (images, LTNG's exact query strings), through the
+   * instrumented client: `path` is under /api/v4 unless absolute (`/api/v5/…`). Statuses ≥ 400
+   * throw Client4's error; 304 is an answer.
+   */
+  async call<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<CallAnswer<T>> {
+    const client = this.client;
+    const url =
+      path === '/' || path.startsWith('/api/')
+        ? `${client.getUrl()}${path}`
+        : `${client.getBaseRoute()}${path}`;
+    const internals = client as unknown as {
+      doFetchWithResponse(
+        url: string,
+        options: RequestInit & { ignoreStatus?: boolean },
+      ): Promise<{ response: Response; headers: Map<string, string>; data: unknown }>;
+    };
+    const answer = await internals.doFetchWithResponse(url, {
+      method,
+      ignoreStatus: true,
+      ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      ...(headers && { headers }),
+    });
+    const status = answer.response.status;
+    if (status >= 400) throw requestFailure(client, method, endpointTemplate(url), url, answer);
+    return { status, headers: answer.headers, data: answer.data as T };
+  }
+
+  /** Logs in again (a second session; the WebSocket keeps the first). */
+  async relogin(): Promise<void> {
+    const account = this.options.account;
+    if (!account) return;
+    const client = this.client;
+    await client.login(account.username, account.password);
+    this.token = client.getToken();
+  }
+
+  /** Waits `ms` inside an action (a typing or scrolling pause); ends early when the run does. */
+  pause(ms: number): Promise<void> {
+    const signal = currentSignal();
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** Direct and group channels the user is in. */
+  directChannels(): ChannelRef[] {
+    const out: ChannelRef[] = [];
+    for (const c of this.channels.values()) if (c.type === 'D' || c.type === 'G') out.push(c);
+    return out;
   }
 
   /** Public and private channels of the current team. */
@@ -191,6 +278,14 @@ export class SimulatedUser {
     if (post.channelId === this.currentChannel) pushBounded(this.recent, post, RECENT_POSTS);
     pushBounded(this.seen, post, REMEMBERED);
     if (post.userId === this.me.id) pushBounded(this.own, post, REMEMBERED);
+  }
+
+  /** A post deleted (by the user or, per a `post_deleted` event, by someone else): no longer shown. */
+  forget(postId: string): void {
+    for (const list of [this.recent, this.seen, this.own]) {
+      const at = list.findIndex((p) => p.id === postId);
+      if (at !== -1) list.splice(at, 1);
+    }
   }
 
   /** Older posts from scrolling up: they go before the ones on screen (the oldest are kept). */
@@ -260,6 +355,17 @@ export class SimulatedUser {
     if (disrupted) await this.refetch(channelIds, since - 10_000, 'refetch');
   }
 
+  /** The web app's reconnect handler (and, on a reload, its `restart`), as its own burst. */
+  private async afterReconnect(action: 'reconnect' | 'resync', reload = false): Promise<void> {
+    try {
+      await inScope({ action }, () => this.options.routines.resync(this, reload));
+    } catch {
+      // A failed request is recorded by the client; the next reconnect or action tries again.
+    } finally {
+      this.idle();
+    }
+  }
+
   close(): void {
     this.session?.close();
     this.delivery.leave(this.vu);
@@ -276,6 +382,11 @@ export class SimulatedUser {
         if (!pendingPostId || channelId === this.currentChannel) post = parsePost(json);
         this.delivery.received(this.vu, { pendingPostId, id: post?.id }, arrival);
         if (post) this.remember(toRef(post));
+        break;
+      }
+      case 'post_deleted': {
+        const id = /"id":"([a-z0-9]{26})"/.exec(typeof data.post === 'string' ? data.post : '')?.[1];
+        if (id) this.forget(id);
         break;
       }
       case 'direct_added':

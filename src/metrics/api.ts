@@ -50,6 +50,8 @@ export const METRIC = {
   wsConnects: 'mm_ws_connects', // counter; tags: result (hello|resumed|failed)
   wsReconnects: 'mm_ws_reconnects', // counter; tags: kind (resumed|new_hello)
   wsReconnectTime: 'mm_ws_reconnect_time', // trend ms; from the socket loss to the next hello/resume
+  wsResyncs: 'mm_ws_resyncs', // counter; clients that reloaded: a new hello after lost events (resync burst)
+  userSeconds: 'mm_user_seconds', // counter; seconds users of the user model were logged in (requests per user-hour)
   wsGaps: 'mm_ws_seq_gaps', // counter; seq gaps detected
   wsEvents: 'mm_ws_events', // counter; tags: event
   deliveryLatency: 'mm_delivery_latency', // trend ms; post sent → `posted` received by each online member

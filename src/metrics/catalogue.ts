@@ -41,6 +41,8 @@ export const METRIC_CATALOGUE: Readonly<Record<string, MetricInfo>> = {
   [METRIC.wsConnects]: { type: 'counter', tagged: true, description: 'WebSocket connects' },
   [METRIC.wsReconnects]: { type: 'counter', tagged: true, description: 'WebSocket reconnects' },
   [METRIC.wsReconnectTime]: { type: 'trend', tagged: true, description: 'WebSocket reconnect time (ms)' },
+  [METRIC.wsResyncs]: { type: 'counter', tagged: true, description: 'clients that resynced (reloaded)' },
+  [METRIC.userSeconds]: { type: 'counter', tagged: true, description: 'logged-in user time (s)' },
   [METRIC.wsGaps]: { type: 'counter', tagged: true, description: 'WebSocket sequence gaps' },
   [METRIC.wsEvents]: { type: 'counter', tagged: true, description: 'WebSocket events received' },
   [METRIC.deliveryLatency]: { type: 'trend', tagged: true, description: 'post → posted event latency (ms)' },

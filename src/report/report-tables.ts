@@ -2,6 +2,7 @@ import type { Summary } from '../summary/summary-schema.js';
 import { callsAudioTable, callsTable } from './calls-tables.js';
 import { capacityCriteriaTable, capacityTable } from './capacity-tables.js';
 import { driftSeriesTable, driftThresholdTable } from './drift-tables.js';
+import { endpointRatesTable } from './endpoint-rates.js';
 import { actionTable, endpointTable, targetTable, thresholdTable } from './metric-tables.js';
 import { preparationTable } from './preparation-table.js';
 import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
@@ -36,6 +37,7 @@ export function reportTables(
     callsTable(summary),
     callsAudioTable(summary),
     ...(endpoints ? [endpointTable(summary)] : []),
+    endpointRatesTable(summary),
     runInfoTable(summary, runId),
   ];
 }

@@ -47,6 +47,7 @@ export function faultTable(summary: Summary, windows: readonly TimelineFault[]):
       cell.text(errors, f.errorsInWindow > 0 ? 'warn' : undefined),
       cell.num(`${ms(f.p99InWindowMs)} / ${ms(f.baselineP99Ms)}`),
       cell.text(budgetText(f), f.errorBudgetSpent === null || f.errorBudgetSpent > 1 ? 'bad' : undefined),
+      cell.num(`${integer(f.wsReconnects)} / ${integer(f.wsResyncs ?? 0)}`),
       cell.verdict(f.ok),
       cell.text(f.reason),
     ];
@@ -63,6 +64,7 @@ export function faultTable(summary: Summary, windows: readonly TimelineFault[]):
       'errors in window',
       'p99 in window / baseline',
       'error budget spent',
+      'reconnects / resyncs',
       'result',
       'why',
     ],

@@ -1,20 +1,16 @@
 import { writeFile } from 'node:fs/promises';
-import { ExitCode } from '../common/exit-codes.js';
 import { mmdrillVersion } from '../common/package-root.js';
 import { METRIC } from '../metrics/api.js';
 import type { HarnessReport } from '../metrics/harness-monitor.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import type { DriftReport } from '../summary/drift-schema.js';
-import type { Summary, Verdict } from '../summary/summary-schema.js';
+import type { Summary } from '../summary/summary-schema.js';
 import { driftFailures } from '../verdict/drift.js';
 import type { TargetCheckResult, TargetSet } from '../verdict/target-sets.js';
 import { targetReport } from '../verdict/target-sets.js';
-import {
-  evaluateThresholds,
-  type Threshold,
-  type ThresholdResult,
-  thresholdSelectors,
-} from '../verdict/thresholds.js';
+import { evaluateThresholds, type Threshold, thresholdSelectors } from '../verdict/thresholds.js';
+import { decideVerdict } from '../verdict/verdict.js';
+import { endpointRates } from './endpoint-rates.js';
 
 // Builds summary.json from the run's registry, thresholds and harness report, and decides the
 // verdict. The rule: invalid if the harness saturated (the run says so rather than blaming the
@@ -86,39 +82,9 @@ export function buildSummary(input: SummaryInput): Summary {
   if (input.capacity !== undefined) summary.capacity = input.capacity;
   if (input.drift !== undefined) summary.drift = input.drift;
   if (input.steadyState !== undefined) summary.steadyState = input.steadyState;
+  const rates = endpointRates(registry);
+  if (rates !== undefined) summary.requestsPerUserHour = rates;
   return summary;
-}
-
-export function decideVerdict(
-  thresholds: readonly ThresholdResult[],
-  harness: Pick<HarnessReport, 'saturated' | 'reason'>,
-  otherFailures: readonly string[] = [],
-  otherChecks: { faults: number; audits: boolean } = { faults: 0, audits: false },
-): { verdict: Verdict; reason: string } {
-  if (harness.saturated) {
-    return {
-      verdict: 'invalid',
-      reason: `the harness was saturated (${harness.reason ?? 'no reason given'}): the results do not measure the server; rerun with fewer users per harness or a bigger machine`,
-    };
-  }
-  const failed = thresholds.filter((t) => !t.ok);
-  if (failed.length > 0 || otherFailures.length > 0) {
-    const parts = failed.map((t) => `${t.metric} ${t.expression} (got ${t.value})`).concat(otherFailures);
-    return { verdict: 'fail', reason: `${parts.length} check(s) failed: ${parts.join('; ')}` };
-  }
-  const passed = [`all ${thresholds.length} threshold(s) passed`];
-  if (otherChecks.faults > 0) passed.push(`${otherChecks.faults} fault(s) survived`);
-  if (otherChecks.audits) passed.push('audits clean');
-  return { verdict: 'pass', reason: passed.join('; ') };
-}
-
-/**
- * pass → 0; fail → 99 (k6's thresholds-failed code); invalid → 99 as well: a run whose harness
- * saturated must not let a CI job pass, and the DESIGN's exit codes stay k6's. Scripts that need
- * to tell the two apart read `verdict` in summary.json; the console line says which it was.
- */
-export function exitCodeFor(verdict: Verdict): number {
-  return verdict === 'pass' ? ExitCode.ok : ExitCode.thresholdsFailed;
 }
 
 /** The closing console line: `verdict: fail — 1 check(s) failed: …`. */

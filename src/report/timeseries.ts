@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { ENDPOINT_GROUPS, type EndpointGroup, groupRequestsMetric } from '../mattermost/endpoint-group.js';
 import { METRIC } from '../metrics/api.js';
 import { DERIVED_METRIC } from '../metrics/catalogue.js';
 import type { Tick, TickListener } from '../metrics/heartbeat.js';
@@ -38,6 +39,11 @@ export interface IntervalLine {
   droppedIterations: number;
   eventLoopDelayP99Ms: number | null;
   cpu: number | null;
+  /** Requests per second by endpoint group (login, resync…); absent without user-model requests. */
+  groups?: Partial<Record<EndpointGroup, number>>;
+  /** WebSocket reconnects and resyncs (clients that reloaded) in this second. */
+  wsReconnects?: number;
+  wsResyncs?: number;
   /** Calls runs only (absent otherwise): participants with media, audio packets received… */
   calls?: CallsIntervalFields;
 }
@@ -73,6 +79,13 @@ export function intervalLine(interval: IntervalSnapshot, elapsedMs: number): Int
     const sink = interval.sink(name);
     return sink?.type === 'gauge' && sink.updated !== 0 ? sink.value : null;
   };
+  const groups: Partial<Record<EndpointGroup, number>> = {};
+  let grouped = false;
+  for (const group of ENDPOINT_GROUPS) {
+    if (interval.sink(groupRequestsMetric(group)) === undefined) continue;
+    grouped = true;
+    groups[group] = durationS > 0 ? round(count(groupRequestsMetric(group)) / durationS, 3) : 0;
+  }
   return {
     type: 'interval',
     t: new Date(interval.endedAt).toISOString(),
@@ -96,6 +109,7 @@ export function intervalLine(interval: IntervalSnapshot, elapsedMs: number): Int
     droppedIterations: count(METRIC.droppedIterations),
     eventLoopDelayP99Ms: pct(METRIC.harnessEventLoopDelay, 99),
     cpu: gauge(METRIC.harnessCpu) === null ? null : round(gauge(METRIC.harnessCpu)!, 3),
+    ...(grouped && { groups, wsReconnects: count(METRIC.wsReconnects), wsResyncs: count(METRIC.wsResyncs) }),
     ...(interval.sink(METRIC.callsParticipants) !== undefined && {
       calls: {
         participants: gauge(METRIC.callsParticipants) ?? 0,

@@ -47,8 +47,36 @@ export interface RunningStack {
   readonly dataDirs?: Record<string, string>;
 }
 
+/** A stack an earlier process brought up and left running (`mmdrill stack up`): its state file. */
+export interface DetachedStack {
+  readonly document: StackDocument;
+  /** Each database's data directory (native), to find its backends. */
+  readonly dataDirs: Readonly<Record<string, string>>;
+}
+
+/** One component of a detached stack: is it there, is it frozen, does it answer. */
+export interface ComponentHealth {
+  name: string;
+  state: 'running' | 'frozen' | 'stopped';
+  healthy: boolean;
+  detail: string;
+}
+
+/** One component of a detached stack taken down (for the CLI's progress). */
+export interface ComponentStopped {
+  component: string;
+  result: 'stopped' | 'killed' | 'not-running';
+  ms: number;
+}
+
 export interface StackProvider {
   up(env: Environment, options: UpOptions): Promise<RunningStack>;
+  /** Whether anything of a detached stack may still run (`stack up` then refuses to start another). */
+  stillRunning(stack: DetachedStack): boolean;
+  /** The health of each component of a detached stack. */
+  status(stack: DetachedStack): Promise<ComponentHealth[]>;
+  /** Stops everything of a detached stack and removes its data; throws if something survives. */
+  down(stack: DetachedStack, progress?: (stopped: ComponentStopped) => void): Promise<void>;
 }
 
 export class StackAbortedError extends Error {

@@ -1,5 +1,6 @@
 import type { ProviderName } from './environment.js';
 import { ExistingProvider } from './existing/provider.js';
+import { killAllManagedProcesses } from './native/process-registry.js';
 import { NativeProvider } from './native/provider.js';
 import type { StackProvider } from './provider.js';
 
@@ -15,4 +16,12 @@ export async function providerFor(name: ProviderName): Promise<StackProvider> {
       return new ContainersProvider();
     }
   }
+}
+
+/**
+ * Kills every process this harness started, at once, without waiting (a second Ctrl-C). The
+ * exit hooks would do it too; calling it first makes the kill happen before anything else.
+ */
+export function stopStackProcessesNow(): void {
+  killAllManagedProcesses();
 }

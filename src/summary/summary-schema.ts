@@ -156,6 +156,11 @@ export const FaultVerdictSchema = Type.Object(
     wsReconnects: Count(
       'WebSocket reconnects completed during the fault, its recovery and the sustain span.',
     ),
+    wsResyncs: Type.Optional(
+      Count(
+        'Clients that resynced in that span: a new hello after lost events (the server no longer had their events), so they reloaded what they had missed, as the web app does (mm_ws_resyncs). Absent in summaries written before it was counted.',
+      ),
+    ),
     wsReconnectTimeMs: Type.Union(
       [
         Type.Object({ p50: Ms('median'), p95: Ms('95th percentile'), max: Ms('maximum') }, Closed),
@@ -343,6 +348,33 @@ export const SummarySchema = Type.Object(
     capacity: Type.Optional(CapacityReportSchema),
     drift: Type.Optional(DriftReportSchema),
     steadyState: Type.Optional(SteadyStateReportSchema),
+    requestsPerUserHour: Type.Optional(
+      Type.Object(
+        {
+          userHours: Type.Number({
+            minimum: 0,
+            description: 'Logged-in user time of the run (mm_user_seconds / 3600).',
+          }),
+          endpoints: Type.Array(
+            Type.Object(
+              {
+                method: Type.String(),
+                endpoint: Type.String({ description: 'Endpoint template, as the `name` tag of http_reqs.' }),
+                requests: Count('Requests to it, login and first load left out.'),
+                perUserHour: Type.Number({ minimum: 0, description: 'requests / userHours.' }),
+              },
+              Closed,
+            ),
+            { description: 'Busiest first.' },
+          ),
+        },
+        {
+          ...Closed,
+          description:
+            "Requests per user-hour by endpoint (user-model runs only), comparable with docs/scenarios.md's table.",
+        },
+      ),
+    ),
   },
   Closed,
 ) satisfies TSchema;

@@ -10,9 +10,9 @@ import { type PostReadBackOptions, readBackPosts } from './audit-posts.js';
 const LISTED = 20;
 
 export interface AuditInput {
-  /** Post ids the server acknowledged during the run (RunInternals.acknowledgedPosts). */
+  /** Post ids the server acknowledged during the run (the load outcome's acknowledgedPosts). */
   acknowledgedPosts: readonly string[];
-  /** RunInternals.delivery and .missed. */
+  /** The load outcome's delivery and missed deliveries. */
   delivery: DeliverySummary;
   missed: readonly MissedDelivery[];
   readBack: PostReadBackOptions;

@@ -26,6 +26,8 @@ export interface SecondObservation {
   wsReconnects: number;
   /** Their reconnect times (mm_ws_reconnect_time, ms). */
   wsReconnectTime: LatencySketch | null;
+  /** Clients that resynced (reloaded: a new hello after lost events, mm_ws_resyncs) in the second. */
+  wsResyncs?: number;
   /** Calls participants' media in the second; only when the run has calls. */
   calls?: CallsSecond;
 }
@@ -72,6 +74,7 @@ export function observeInterval(interval: IntervalSnapshot): SecondObservation {
     latency,
     wsReconnects: reconnects?.type === 'counter' ? reconnects.count : 0,
     wsReconnectTime: reconnectTime?.type === 'trend' ? sketchOfTrend(reconnectTime) : null,
+    wsResyncs: counted(METRIC.wsResyncs),
     ...(participants?.type === 'gauge' &&
       participants.updated !== 0 && {
         calls: {
@@ -88,8 +91,8 @@ export function observeInterval(interval: IntervalSnapshot): SecondObservation {
 }
 
 /**
- * Records every heartbeat interval of a run. Register `listener` with `runScenario({listeners})`;
- * read `observations()` in the run's `finish` hook (the final, partial interval is in by then).
+ * Records every heartbeat interval of a run. Register `listener` with `driveScenarioLoad(options, {listeners})`;
+ * read `observations()` once it has returned (the final, partial interval is in by then).
  */
 export class PerSecondObserver {
   private readonly seconds: SecondObservation[] = [];

@@ -154,6 +154,7 @@ function judgeOne(
     errorBudget: { failedRequests, requests: spanRequests, allowed: round(allowed) },
     errorBudgetSpent: errorBudgetSpent === null ? null : round(errorBudgetSpent),
     wsReconnects: sum(wsSpan, (s) => s.wsReconnects),
+    wsResyncs: sum(wsSpan, (s) => s.wsResyncs ?? 0),
     wsReconnectTimeMs:
       p50 === null || p95 === null || max === null
         ? null
@@ -169,6 +170,9 @@ function judgeOne(
     reason: '',
   };
   verdict.reason = reasonFor(verdict, recovery.detail, inWindow.length === 0);
+  const resyncs = verdict.wsResyncs ?? 0;
+  if (verdict.wsReconnects > 0 || resyncs > 0)
+    verdict.reason = `${verdict.reason}; ${verdict.wsReconnects} WebSocket reconnect(s), ${resyncs} client(s) resynced`;
   if (calls) verdict.reason = `${verdict.reason}; ${describeCalls(calls)}`;
   // A fault that did not apply (or come off) cleanly did not test what the drill says it did.
   if (window.error !== undefined)

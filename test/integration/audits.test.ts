@@ -5,9 +5,9 @@ import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/common/package-root.js';
 import { parseConfigText } from '../../src/config/load.js';
-import { runScenario } from '../../src/load/run.js';
 import { ScenarioFileSchema } from '../../src/load/scenario.js';
 import { newClient } from '../../src/mattermost/official-client.js';
+import { driveScenarioLoad } from '../../src/run/run-scenario.js';
 import { credentialsFile } from '../../src/seed/credentials.js';
 import { seed } from '../../src/seed/seeder.js';
 import { resolveShape } from '../../src/seed/shape.js';
@@ -15,7 +15,7 @@ import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { NativeProvider } from '../../src/stack/native/provider.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
 import type { RunningStack } from '../../src/stack/provider.js';
-import type { AuditReport, Summary } from '../../src/summary/summary-schema.js';
+import type { Summary } from '../../src/summary/summary-schema.js';
 import { readBackThrough } from '../../src/verdict/audit-posts.js';
 import { auditFailures, auditRun } from '../../src/verdict/audits.js';
 import { PerSecondObserver } from '../../src/verdict/fault-observations.js';
@@ -132,29 +132,31 @@ scenarios:
     gracefulStop: 5s
 `;
   const observer = new PerSecondObserver();
-  let audits: AuditReport | undefined;
-  const result = await runScenario({
-    scenario: parseConfigText(text, `${name}.yaml`, ScenarioFileSchema, { kind: 'scenario' }),
-    scenarioFile: `${name}.yaml`,
-    stack: stack.document,
-    adminPassword: PASSWORD,
-    stateDir,
-    outDir: join(stateDir, 'out'),
-    argv: ['mmdrill', 'run', name],
-    log: () => undefined,
-    listeners: [observer.listener],
-    quiet: true,
-    finish: async (internals) => {
-      audits = await auditRun({
-        acknowledgedPosts: internals.acknowledgedPosts,
-        delivery: internals.delivery,
-        missed: internals.missed,
-        readBack: readBackOptions(stack),
-      });
-      return { audits, otherFailures: auditFailures(audits) };
+  const { session, outcome, summaryInput } = await driveScenarioLoad(
+    {
+      scenario: parseConfigText(text, `${name}.yaml`, ScenarioFileSchema, { kind: 'scenario' }),
+      scenarioFile: `${name}.yaml`,
+      stack: stack.document,
+      adminPassword: PASSWORD,
+      stateDir,
+      outDir: join(stateDir, 'out'),
+      argv: ['mmdrill', 'run', name],
+      log: () => undefined,
+      quiet: true,
     },
+    { listeners: [observer.listener] },
+  );
+  const audits = await auditRun({
+    acknowledgedPosts: outcome.acknowledgedPosts,
+    delivery: outcome.delivery,
+    missed: outcome.missed,
+    readBack: readBackOptions(stack),
   });
-  return { result, audits: audits!, observations: observer.observations() };
+  const result = await session.finish(
+    { ...summaryInput, audits, otherFailures: auditFailures(audits) },
+    { partial: false },
+  );
+  return { result, audits, observations: observer.observations() };
 }
 
 async function validateSummary(summary: Summary): Promise<void> {

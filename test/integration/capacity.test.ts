@@ -1,13 +1,13 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CapacitySecond, runCapacity } from '../../src/capacity/run-capacity.js';
 import { type CapacityFlags, resolveSettings } from '../../src/capacity/settings.js';
 import { packageRoot } from '../../src/common/package-root.js';
 import { parseFaultPlanText } from '../../src/faults/plan.js';
 import { FaultScheduler } from '../../src/faults/scheduler.js';
 import { catalogFromStack } from '../../src/faults/targets.js';
 import { loadScenarioFile } from '../../src/load/scenario.js';
+import { type CapacitySecond, runCapacity } from '../../src/run/run-capacity.js';
 import type { Environment } from '../../src/stack/environment.js';
 import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { NativeProvider } from '../../src/stack/native/provider.js';

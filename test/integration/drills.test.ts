@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/common/package-root.js';
 import { loadDrillFile } from '../../src/drill/drill-file.js';
-import { runDrill } from '../../src/drill/run-drill.js';
+import { runDrill } from '../../src/run/run-drill.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
 import type { Summary } from '../../src/summary/summary-schema.js';
 

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/common/package-root.js';
 import { parseConfigText } from '../../src/config/load.js';
-import { runScenario } from '../../src/load/run.js';
 import { ScenarioFileSchema } from '../../src/load/scenario.js';
 import type { Tick } from '../../src/metrics/heartbeat.js';
+import { driveScenarioLoad } from '../../src/run/run-scenario.js';
 import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
 import { NativeProvider } from '../../src/stack/native/provider.js';
 import { createRunDir } from '../../src/stack/native/run-dir.js';
@@ -49,18 +49,21 @@ scenarios:
 }
 
 async function run(text: string, listeners: ((tick: Tick) => void)[], name: string) {
-  return runScenario({
-    scenario: parseConfigText(text, `${name}.yaml`, ScenarioFileSchema, { kind: 'scenario' }),
-    scenarioFile: `${name}.yaml`,
-    stack: stack.document,
-    adminPassword: PASSWORD,
-    stateDir,
-    outDir: join(stateDir, name),
-    argv: ['mmdrill', 'run', name],
-    log: () => undefined,
-    listeners,
-    quiet: true,
-  });
+  const { session, summaryInput } = await driveScenarioLoad(
+    {
+      scenario: parseConfigText(text, `${name}.yaml`, ScenarioFileSchema, { kind: 'scenario' }),
+      scenarioFile: `${name}.yaml`,
+      stack: stack.document,
+      adminPassword: PASSWORD,
+      stateDir,
+      outDir: join(stateDir, name),
+      argv: ['mmdrill', 'run', name],
+      log: () => undefined,
+      quiet: true,
+    },
+    { listeners },
+  );
+  return session.finish(summaryInput, { partial: false });
 }
 
 function median(values: number[]): number {

@@ -1,16 +1,14 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runCapacity } from '../../capacity/run-capacity.js';
 import { resolveSettings } from '../../capacity/settings.js';
 import { UsageError } from '../../common/exit-codes.js';
 import { parseDuration } from '../../config/duration.js';
 import { loadScenarioFile } from '../../load/scenario.js';
-import { verdictLine } from '../../report/summary.js';
+import { runCapacity } from '../../run/run-capacity.js';
 import { DEFAULT_STATE_DIR } from '../../stack/state.js';
-import { interruptOnSignals } from '../interrupt.js';
-import { colour, progressLine } from '../output.js';
-import { applyRetention, KEEP_OPTION, type Keep, parseKeep, retentionLine } from '../retention.js';
-import { resolveTarget } from './run.js';
+import type { Summary } from '../../summary/summary-schema.js';
+import { againstRunTarget, outDirFor, printVerdict, runInFrame } from '../command-frame.js';
+import { progressLine } from '../output.js';
+import { applyRetention, KEEP_OPTION, parseKeep, retentionLine } from '../retention.js';
 
 interface CapacityCommandOptions {
   env?: string;
@@ -91,12 +89,18 @@ function duration(flag: string, value: string | undefined, { zero = false } = {}
   return ms;
 }
 
-function runId(name: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-capacity-${name}`;
+function capacityCommand(file: string, options: CapacityCommandOptions): Promise<void> {
+  return runInFrame(
+    { onInterrupt: 'stopping the search (the result will be marked partial)…' },
+    ({ signal }) => capacitySearch(file, options, signal),
+  );
 }
 
-async function capacityCommand(file: string, options: CapacityCommandOptions): Promise<void> {
+async function capacitySearch(
+  file: string,
+  options: CapacityCommandOptions,
+  signal: AbortSignal,
+): Promise<number> {
   const flags = {
     maxUsers: positiveInt('--max-users', options.maxUsers),
     step: positiveInt('--step', options.step),
@@ -120,24 +124,10 @@ async function capacityCommand(file: string, options: CapacityCommandOptions): P
     if (err instanceof RangeError) throw new UsageError(err.message);
     throw err;
   }
-  const outDir = resolve(options.out ?? `reports/${runId(scenario.name)}`);
-  const keep: Keep | undefined = options.keep === undefined ? undefined : parseKeep(options.keep);
-  const interrupt = interruptOnSignals('stopping the search (the result will be marked partial)…');
-  const target = await resolveTarget(options);
-  try {
-    const result = await runCapacity({
-      scenario,
-      scenarioFile: file,
-      stack: target.document,
-      adminPassword: target.adminPassword,
-      stateDir: options.stateDir,
-      outDir,
-      settings,
-      ...(options.seed !== undefined && { seed: options.seed }),
-      signal: interrupt.signal,
-      argv: process.argv.slice(1),
-      log: progressLine,
-    });
+  const outDir = outDirFor(options.out, `capacity-${scenario.name}`);
+  const keep = options.keep === undefined ? undefined : parseKeep(options.keep);
+  return againstRunTarget(options, outDir, signal, async (session) => {
+    const result = await runCapacity({ ...session, scenario, scenarioFile: file, settings });
     const capacity = result.summary.capacity!;
     if (options.json) {
       process.stdout.write(
@@ -147,21 +137,13 @@ async function capacityCommand(file: string, options: CapacityCommandOptions): P
       progressLine(resultLine(capacity));
       progressLine(capacity.recommendation.text);
     }
-    const line = verdictLine(result.summary);
-    progressLine(result.summary.verdict === 'pass' ? colour.ok(line) : colour.bad(line));
-    progressLine(`summary: ${resolve(outDir, 'summary.json')}`);
+    printVerdict(result.summary, outDir);
     if (keep) progressLine(retentionLine(await applyRetention(keep, outDir, options.stateDir)));
-    process.exitCode = interrupt.signal.aborted ? 130 : result.exitCode;
-  } finally {
-    interrupt.release();
-    if (target.started) {
-      progressLine('taking down the stack started for this run…');
-      await target.started.down();
-    }
-  }
+    return result.exitCode;
+  });
 }
 
-function resultLine(c: NonNullable<Awaited<ReturnType<typeof runCapacity>>['summary']['capacity']>): string {
+function resultLine(c: NonNullable<Summary['capacity']>): string {
   if (c.harnessBound) return `harness-bound at ${c.harnessBound.users} users: ${c.harnessBound.reason}`;
   const limit = c.limitingCriterion ? ` (limiting criterion: ${c.limitingCriterion})` : '';
   switch (c.outcome) {

@@ -1,12 +1,10 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadDrillFile } from '../../drill/drill-file.js';
-import { runDrill } from '../../drill/run-drill.js';
-import { verdictLine } from '../../report/summary.js';
+import { runDrill } from '../../run/run-drill.js';
 import { DEFAULT_STATE_DIR } from '../../stack/state.js';
-import { interruptOnSignals } from '../interrupt.js';
+import { outDirFor, printVerdict, runInFrame } from '../command-frame.js';
 import { colour, progressLine } from '../output.js';
-import { applyRetention, KEEP_OPTION, type Keep, parseKeep, retentionLine } from '../retention.js';
+import { applyRetention, KEEP_OPTION, parseKeep, retentionLine } from '../retention.js';
 
 interface DrillCommandOptions {
   short?: boolean;
@@ -37,41 +35,38 @@ export function registerDrillCommand(program: Command): void {
     .action((file: string, options: DrillCommandOptions) => drillCommand(file, options));
 }
 
-async function drillCommand(file: string, options: DrillCommandOptions): Promise<void> {
-  const drill = await loadDrillFile(file);
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const outDir = resolve(options.out ?? `reports/${stamp}-${drill.name}`);
-  const keep: Keep | undefined = options.keep === undefined ? undefined : parseKeep(options.keep);
-  const interrupt = interruptOnSignals('removing faults, stopping the load and taking the stack down…');
-  try {
-    const result = await runDrill({
-      drill,
-      ...(options.short && { short: true }),
-      outDir,
-      stateDir: options.stateDir,
-      argv: process.argv.slice(1),
-      signal: interrupt.signal,
-      log: progressLine,
-    });
-    for (const fault of result.summary.faults ?? []) {
-      const recovery =
-        fault.recoveryMs === null
-          ? 'not recovered'
-          : `recovered in ${(fault.recoveryMs / 1000).toFixed(1)} s`;
-      const line = `  ${fault.ok ? '✓' : '✗'} ${fault.name} (${fault.kind} on ${fault.target}): ${fault.errorsInWindow} error(s) in the window, ${recovery}`;
-      progressLine(fault.ok ? colour.ok(line) : colour.bad(line));
-    }
-    const audits = result.summary.audits;
-    if (audits) {
-      const line = `  ${audits.ok ? '✓' : '✗'} audits: ${audits.lostPosts} of ${audits.acknowledgedPosts} acknowledged posts lost, ${audits.missedDeliveries} of ${audits.expectedDeliveries} deliveries missed`;
-      progressLine(audits.ok ? colour.ok(line) : colour.bad(line));
-    }
-    const line = verdictLine(result.summary);
-    progressLine(result.summary.verdict === 'pass' ? colour.ok(line) : colour.bad(line));
-    progressLine(`summary: ${resolve(outDir, 'summary.json')}`);
-    if (keep) progressLine(retentionLine(await applyRetention(keep, outDir, options.stateDir)));
-    process.exitCode = interrupt.signal.aborted ? 130 : result.exitCode;
-  } finally {
-    interrupt.release();
-  }
+function drillCommand(file: string, options: DrillCommandOptions): Promise<void> {
+  return runInFrame(
+    { onInterrupt: 'removing faults, stopping the load and taking the stack down…' },
+    async ({ signal }) => {
+      const drill = await loadDrillFile(file);
+      const outDir = outDirFor(options.out, drill.name);
+      const keep = options.keep === undefined ? undefined : parseKeep(options.keep);
+      const result = await runDrill({
+        drill,
+        ...(options.short && { short: true }),
+        outDir,
+        stateDir: options.stateDir,
+        argv: process.argv.slice(1),
+        signal,
+        log: progressLine,
+      });
+      for (const fault of result.summary.faults ?? []) {
+        const recovery =
+          fault.recoveryMs === null
+            ? 'not recovered'
+            : `recovered in ${(fault.recoveryMs / 1000).toFixed(1)} s`;
+        const line = `  ${fault.ok ? '✓' : '✗'} ${fault.name} (${fault.kind} on ${fault.target}): ${fault.errorsInWindow} error(s) in the window, ${recovery}`;
+        progressLine(fault.ok ? colour.ok(line) : colour.bad(line));
+      }
+      const audits = result.summary.audits;
+      if (audits) {
+        const line = `  ${audits.ok ? '✓' : '✗'} audits: ${audits.lostPosts} of ${audits.acknowledgedPosts} acknowledged posts lost, ${audits.missedDeliveries} of ${audits.expectedDeliveries} deliveries missed`;
+        progressLine(audits.ok ? colour.ok(line) : colour.bad(line));
+      }
+      printVerdict(result.summary, outDir);
+      if (keep) progressLine(retentionLine(await applyRetention(keep, outDir, options.stateDir)));
+      return result.exitCode;
+    },
+  );
 }

@@ -6,6 +6,7 @@ import { seed } from '../../seed/seeder.js';
 import { resolveShape } from '../../seed/shape.js';
 import { resolveSeedTarget } from '../../seed/target.js';
 import { DEFAULT_STATE_DIR } from '../../stack/state.js';
+import { runInFrame } from '../command-frame.js';
 import { progressLine, seconds } from '../output.js';
 
 interface SeedCommandOptions {
@@ -51,34 +52,31 @@ async function seedCommand(options: SeedCommandOptions): Promise<void> {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     throw new UsageError(`--concurrency: expected an integer from 1 to 256, got "${options.concurrency}"`);
   }
-  const shape = await resolveShape(options.shape);
-  const target = await resolveSeedTarget(options.env, options.stateDir);
-  const path = credentialsFile(shape.name, options.stateDir);
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  progressLine(`mmdrill seed: shape ${shape.name} → ${target.url}`);
-  try {
-    const report = await seed({
-      target,
-      shape,
-      credentialsPath: path,
-      concurrency,
-      progress: progressLine,
-      signal: controller.signal,
-    });
-    progressLine(`seeded in ${seconds(report.durationMs)}; credentials in ${path}`);
-    if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } catch (err) {
-    if (controller.signal.aborted) {
-      progressLine('seed interrupted; run it again to finish (it fills only what is missing)');
-      process.exitCode = 130;
-      return;
-    }
-    throw asPreparationFailure(err, `seeding data set "${shape.name}" on ${target.url}`);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  await runInFrame(
+    {
+      onInterrupt: 'stopping the seed…',
+      interruptedLine: 'seed interrupted; run it again to finish (it fills only what is missing)',
+    },
+    async ({ signal }) => {
+      const shape = await resolveShape(options.shape);
+      const target = await resolveSeedTarget(options.env, options.stateDir);
+      const path = credentialsFile(shape.name, options.stateDir);
+      progressLine(`mmdrill seed: shape ${shape.name} → ${target.url}`);
+      const report = await seed({
+        target,
+        shape,
+        credentialsPath: path,
+        concurrency,
+        progress: progressLine,
+        signal,
+      }).catch((err: unknown) => {
+        // An interrupt is the frame's; any other failure is a preparation failure.
+        if (signal.aborted) throw err;
+        throw asPreparationFailure(err, `seeding data set "${shape.name}" on ${target.url}`);
+      });
+      progressLine(`seeded in ${seconds(report.durationMs)}; credentials in ${path}`);
+      if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return undefined;
+    },
+  );
 }

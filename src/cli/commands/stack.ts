@@ -3,12 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../common/exit-codes.js';
 import { loadEnvironmentFile } from '../../stack/environment-file.js';
-import { checkDetached, stopDetached } from '../../stack/native/detached.js';
-import { killAllManagedProcesses } from '../../stack/native/process-registry.js';
-import { isPidAlive } from '../../stack/native/procfs.js';
-import { removeData } from '../../stack/native/provider.js';
 import { createRunDir } from '../../stack/native/run-dir.js';
-import { StackAbortedError } from '../../stack/provider.js';
 import { providerFor } from '../../stack/providers.js';
 import type { StackDocument } from '../../stack/stack-document.js';
 import {
@@ -21,6 +16,7 @@ import {
   stateFile,
   writeState,
 } from '../../stack/state.js';
+import { runInFrame } from '../command-frame.js';
 import { defaultEnvironmentFile } from '../defaults.js';
 import { colour, progressLine, seconds, table } from '../output.js';
 
@@ -74,12 +70,21 @@ export function registerStackCommands(program: Command): void {
     .action((options: StackOptions) => stackDown(options));
 }
 
-async function stackUp(options: StackOptions): Promise<void> {
+function stackUp(options: StackOptions): Promise<void> {
+  return runInFrame(
+    {
+      onInterrupt: 'stopping what was started…',
+      interruptedLine: 'stack up interrupted; everything it had started was stopped',
+    },
+    ({ signal }) => bringUp(options, signal),
+  );
+}
+
+async function bringUp(options: StackOptions, signal: AbortSignal): Promise<undefined> {
   const stateDir = options.stateDir;
   const previous = await readState(stateDir);
   if (previous) {
-    const alive = previous.document.components.filter((c) => c.pid !== undefined && isPidAlive(c.pid));
-    if (alive.length > 0 || previous.document.provider !== 'native') {
+    if ((await providerFor(previous.document.provider)).stillRunning(previous)) {
       throw new UsageError(
         `a stack is already up (${stateFile(stateDir)}); run \`mmdrill stack down\` first`,
       );
@@ -93,60 +98,42 @@ async function stackUp(options: StackOptions): Promise<void> {
   );
   const runDir = await createRunDir(`stack-${env.name}-`, resolve(stateDir));
   const provider = await providerFor(env.provider);
-
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      progressLine(`${signal}: stopping what was started…`);
-      controller.abort();
-      return;
-    }
-    killAllManagedProcesses();
-    process.exit(130);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   progressLine(`mmdrill stack up: ${env.name} (${env.provider}) from ${envFile}; run directory ${runDir}`);
   const t0 = Date.now();
-  try {
-    const running = await provider.up(env, {
-      runDir,
-      adminPassword: admin.password,
-      signal: controller.signal,
-      progress: (event) => {
-        if (event.phase === 'ready') {
-          progressLine(
-            `  ${colour.ok('✓')} ${event.component.padEnd(18)} ${seconds(event.ms ?? 0).padStart(7)}  ${event.detail ?? ''}`,
-          );
-        }
-      },
-    });
-    running.detach();
+  const running = await provider.up(env, {
+    runDir,
+    adminPassword: admin.password,
+    signal,
+    progress: (event) => {
+      if (event.phase === 'ready') {
+        progressLine(
+          `  ${colour.ok('✓')} ${event.component.padEnd(18)} ${seconds(event.ms ?? 0).padStart(7)}  ${event.detail ?? ''}`,
+        );
+      }
+    },
+  });
+  // Recorded before it is let go, so that `stack down` can always find what keeps running.
+  if (!signal.aborted)
     await writeState({ document: running.document, dataDirs: running.dataDirs ?? {} }, stateDir);
-    progressLine(`stack up in ${seconds(Date.now() - t0)}; state in ${stateFile(stateDir)}`);
-    if (options.json) {
-      process.stdout.write(`${JSON.stringify(running.document, null, 2)}\n`);
-    } else {
-      printDocument(
-        running.document,
-        admin.source === 'environment'
-          ? `$${env.admin.passwordEnv}`
-          : `${env.admin.passwordEnv} in ${secretsFile(stateDir)}`,
-      );
-    }
-  } catch (err) {
-    if (err instanceof StackAbortedError || controller.signal.aborted) {
-      progressLine('stack up interrupted; everything it had started was stopped');
-      process.exitCode = 130;
-      return;
-    }
-    throw err;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+  // Interrupted as the last component came up or as it was recorded: the stack is not kept.
+  if (signal.aborted) {
+    await running.down();
+    await removeState(stateDir);
+    return undefined;
   }
+  running.detach();
+  progressLine(`stack up in ${seconds(Date.now() - t0)}; state in ${stateFile(stateDir)}`);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(running.document, null, 2)}\n`);
+  } else {
+    printDocument(
+      running.document,
+      admin.source === 'environment'
+        ? `$${env.admin.passwordEnv}`
+        : `${env.admin.passwordEnv} in ${secretsFile(stateDir)}`,
+    );
+  }
+  return undefined;
 }
 
 function printDocument(doc: StackDocument, passwordFrom: string): void {
@@ -171,7 +158,7 @@ function printDocument(doc: StackDocument, passwordFrom: string): void {
 async function stackStatus(options: StackOptions): Promise<void> {
   const state = await requireState(options.stateDir);
   const doc = state.document;
-  const health = await Promise.all(doc.components.map((c) => checkDetached(c)));
+  const health = await (await providerFor(doc.provider)).status(state);
   const entry = await fetch(`${doc.url}/api/v4/system/ping`, { signal: AbortSignal.timeout(3_000) }).then(
     async (r) => {
       await r.body?.cancel();
@@ -199,26 +186,11 @@ async function stackStatus(options: StackOptions): Promise<void> {
 async function stackDown(options: StackOptions): Promise<void> {
   const state = await requireState(options.stateDir);
   const doc = state.document;
-  if (doc.provider === 'containers') {
-    const { removeContainersOf } = await import('../../stack/containers/provider.js');
-    await removeContainersOf(doc);
-  }
-  // Reverse start order: the load balancer first, the primary database last.
-  for (const component of [...doc.components].reverse()) {
-    if (component.pid === undefined) continue;
-    const t0 = Date.now();
-    const result = await stopDetached(component, state.dataDirs[component.name]);
+  await (await providerFor(doc.provider)).down(state, ({ component, result, ms }) =>
     progressLine(
-      `  ${result === 'killed' ? colour.bad('✗') : colour.ok('✓')} ${component.name.padEnd(18)} ${result} (${seconds(Date.now() - t0)})`,
-    );
-  }
-  const survivors = doc.components.filter((c) => c.pid !== undefined && isPidAlive(c.pid));
-  if (survivors.length > 0) {
-    throw new Error(
-      `still running after stack down: ${survivors.map((c) => `${c.name} (pid ${c.pid})`).join(', ')}`,
-    );
-  }
-  if (doc.provider === 'native') await removeData(doc.runDir);
+      `  ${result === 'killed' ? colour.bad('✗') : colour.ok('✓')} ${component.padEnd(18)} ${result} (${seconds(ms)})`,
+    ),
+  );
   await removeState(options.stateDir);
   progressLine(`stack ${doc.name} is down; logs remain in ${doc.runDir}`);
 }

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { exitCodeFor, verdictLine, writeSummary } from '../../report/summary.js';
+import { verdictLine, writeSummary } from '../../report/summary.js';
 import { type ReportFormat, writeReports } from '../../report/write-reports.js';
+import { exitCodeFor } from '../../verdict/verdict.js';
 import { readK6Summaries } from './read-k6-summary.js';
 import { summaryFromK6 } from './summary-from-k6.js';
 

@@ -1,6 +1,7 @@
-import { decideVerdict, redactArgv } from '../../report/summary.js';
+import { redactArgv } from '../../report/summary.js';
 import type { MetricSummary, Summary } from '../../summary/summary-schema.js';
 import { compare, parseExpression, type ThresholdResult } from '../../verdict/thresholds.js';
+import { decideVerdict } from '../../verdict/verdict.js';
 import type { K6Metric, K6SummaryDocument } from './summary-document.js';
 
 // k6 summaries (one per runner of a k6-operator TestRun) as mmdrill's summary.json, so that the

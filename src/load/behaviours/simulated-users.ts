@@ -3,8 +3,10 @@ import { performance } from 'node:perf_hooks';
 import { seededRandom } from '../../common/seeded-random.js';
 import type { Action } from '../../mattermost/actions/action.js';
 import { type DeliverySummary, DeliveryTracker } from '../../mattermost/delivery.js';
+import { firstLoad } from '../../mattermost/first-load.js';
 import { inScope } from '../../mattermost/http.js';
 import { quietWebSocketClientLogs } from '../../mattermost/official-client.js';
+import { resync } from '../../mattermost/resync.js';
 import { type DirectoryUser, SimulatedUser } from '../../mattermost/simulated-user.js';
 import { OpenSocketCount } from '../../mattermost/ws-session.js';
 import { type Counter, METRIC, type Metrics, type Trend } from '../../metrics/api.js';
@@ -70,6 +72,7 @@ export class SimulatedUsers {
     if (login && !account)
       throw new Error('these actions need logged-in users: run `mmdrill seed` and pass its credentials');
     const user = new SimulatedUser({
+      routines: { firstLoad, resync },
       vu,
       baseUrl: urls[vu % urls.length]!,
       account,

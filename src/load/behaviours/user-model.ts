@@ -2,10 +2,12 @@ import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { type Random, seededRandom } from '../../common/seeded-random.js';
 import { ActionMix } from '../../mattermost/actions/action-mix.js';
-import { USER_ACTIONS, type UserActionName } from '../../mattermost/actions/catalogue.js';
+import { type MixName, USER_ACTIONS, type UserActionName } from '../../mattermost/actions/catalogue.js';
 import { getStatuses } from '../../mattermost/actions/get-statuses.js';
+import { sendClientMetrics } from '../../mattermost/actions/send-client-metrics.js';
 import type { DeliverySummary, DeliveryTracker } from '../../mattermost/delivery.js';
 import type { SimulatedUser } from '../../mattermost/simulated-user.js';
+import { METRIC } from '../../metrics/api.js';
 import type { Behaviour, Iteration } from '../types.js';
 import { SimulatedUsers, type SimulatedUsersOptions } from './simulated-users.js';
 import {
@@ -22,7 +24,9 @@ import {
 // as its rate says. Every 60 s it also fetches statuses, as the web app does.
 
 export interface UserModelOptions extends SimulatedUsersOptions {
-  /** Weights replacing the production ones, by action name (0 removes an action). */
+  /** The named mix to draw from (default production). */
+  base?: MixName;
+  /** Weights replacing the base mix's, by action name (0 removes an action). */
   weights?: Partial<Record<UserActionName, number>>;
   /** Only these actions; absent: every action with a weight. */
   only?: readonly UserActionName[];
@@ -30,8 +34,10 @@ export interface UserModelOptions extends SimulatedUsersOptions {
   idle?: IdleTime;
   /** Per-user idle multipliers and their shares. Default Mattermost's (5 % at 1 … 30 % at 30). */
   rates?: readonly RateClass[];
-  /** How often each user fetches statuses. Default 60 s; 0 turns it off. */
+  /** How often each user fetches statuses (and sends client metrics). Default 60 s; 0 turns it off. */
   statusIntervalMs?: number;
+  /** Send the client metrics report with each status fetch (default: with the loadtest-ng mix). */
+  clientMetrics?: boolean;
   /**
    * Closed model: each user's first action waits a random part of an idle time, as if the users
    * had logged in at different moments (default true). Without it, every VU of a constant-vus
@@ -58,12 +64,16 @@ export class UserModel implements Behaviour {
   private readonly rateOffset: number;
   private readonly statusIntervalMs: number;
   private readonly staggerStart: boolean;
+  private readonly clientMetrics: boolean;
   private readonly vus = new Map<number, VuState>();
   private readonly closing = new AbortController();
+  /** Adds the logged-in users to `mm_user_seconds` every second (requests per user-hour). */
+  private readonly userClock: NodeJS.Timeout;
 
   constructor(options: UserModelOptions) {
     this.users = new SimulatedUsers(options);
     this.mix = new ActionMix({
+      ...(options.base && { base: options.base }),
       ...(options.weights && { weights: options.weights }),
       ...(options.only && { only: options.only }),
       fileUploads: options.fileUploads ?? false,
@@ -73,8 +83,14 @@ export class UserModel implements Behaviour {
     this.rateOffset = seededRandom(`${this.users.seed}:rates`).next();
     this.statusIntervalMs = options.statusIntervalMs ?? 60_000;
     this.staggerStart = options.staggerStart ?? true;
+    this.clientMetrics = options.clientMetrics ?? options.base === 'loadtest-ng';
     // Every user's status fetch listens to it while in flight.
     setMaxListeners(0, this.closing.signal);
+    const userSeconds = options.metrics.counter(METRIC.userSeconds);
+    this.userClock = setInterval(() => {
+      if (this.vus.size > 0) userSeconds.add(this.vus.size);
+    }, 1_000);
+    this.userClock.unref();
   }
 
   /** The share of draws each action gets (after weights, allow-list and object store). */
@@ -130,6 +146,7 @@ export class UserModel implements Behaviour {
   /** Drains deliveries (final refetch pass included) and closes every session. */
   async close(): Promise<void> {
     this.closing.abort();
+    clearInterval(this.userClock);
     for (const state of this.vus.values()) if (state.statusTimer) clearTimeout(state.statusTimer);
     await this.users.close();
     this.vus.clear();
@@ -160,8 +177,11 @@ export class UserModel implements Behaviour {
     return rateOf(vu, this.rates, this.rateOffset);
   }
 
+  /** The 60 s ticker of load-test-ng's simulcontroller: statuses, then the client metrics report. */
   private async fetchStatuses(user: SimulatedUser): Promise<void> {
     await this.users.run(user, getStatuses, this.closing.signal, performance.now());
+    if (this.clientMetrics)
+      await this.users.run(user, sendClientMetrics, this.closing.signal, performance.now());
   }
 }
 

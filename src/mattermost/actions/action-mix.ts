@@ -1,10 +1,12 @@
 import type { Random } from '../../common/seeded-random.js';
-import { PRODUCTION_MIX, USER_ACTION_NAMES, type UserActionName } from './catalogue.js';
+import { type MixName, NAMED_MIXES, USER_ACTION_NAMES, type UserActionName } from './catalogue.js';
 
 // Which action a user does next: a weighted draw over the action mix.
 
 export interface MixOptions {
-  /** Weights replacing the production ones, by action name (0 removes an action). */
+  /** The base mix (default production). */
+  base?: MixName;
+  /** Weights replacing the base mix's, by action name (0 removes an action). */
   weights?: Partial<Record<UserActionName, number>>;
   /** Only these actions (after weights); absent: all. */
   only?: readonly UserActionName[];
@@ -21,7 +23,7 @@ export class ActionMix {
     const allowed = options.only ? new Set(options.only) : null;
     let sum = 0;
     for (const name of USER_ACTION_NAMES) {
-      const weight = options.weights?.[name] ?? PRODUCTION_MIX[name];
+      const weight = options.weights?.[name] ?? NAMED_MIXES[options.base ?? 'production'][name] ?? 0;
       if (!(weight > 0)) continue;
       if (allowed && !allowed.has(name)) continue;
       if (name === 'upload_file' && !options.fileUploads) continue;

@@ -2,7 +2,7 @@ import { type Action, somePostOnScreen } from './action.js';
 
 const EMOJIS = ['+1', 'smile', 'heart', 'tada', 'eyes', 'white_check_mark', 'thinking_face', 'rocket'];
 
-/** React to a post on screen. */
+/** AddReaction (load-test-ng 0.1306; simulcontroller/actions.go addReaction): `POST /reactions`. */
 export const addReaction: Action = {
   name: 'add_reaction',
   needsLogin: true,

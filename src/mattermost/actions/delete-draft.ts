@@ -1,10 +1,16 @@
 import { type Action, screenChannel } from './action.js';
 
-/** Delete the draft of the channel on screen (the web app does it when the box is emptied or sent). */
+/**
+ * DeleteDraft (load-test-ng 1.41; simulcontroller/drafts.go deleteDraft): with synced drafts and a
+ * draft the client holds, delete the draft of the channel on screen (the Go client drops the root).
+ * Load-test-ng keeps the held draft afterwards (userentity/drafts.go DeleteDraft does not touch its
+ * store), so once a user has saved one draft every DeleteDraft sends the request; so does this.
+ */
 export const deleteDraft: Action = {
   name: 'delete_draft',
   needsLogin: true,
   async run(user) {
-    await user.client.deleteDraft(screenChannel(user), '', user.session.connectionId);
+    if (!user.store.features.syncedDrafts || user.store.drafts.length === 0) return;
+    await user.call('DELETE', `/users/${user.me.id}/channels/${screenChannel(user)}/drafts`);
   },
 };

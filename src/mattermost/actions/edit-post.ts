@@ -1,18 +1,16 @@
-import { messageText } from '../message-text.js';
 import { type Action, screenChannel } from './action.js';
+import { composeMessage } from './compose-message.js';
 
-/** Edit one of the user's own recent posts (looked for on screen when none is remembered). */
+/** EditPost (load-test-ng 0.04; simulcontroller/actions.go editPost): MSG, then `PUT /posts/{id}/patch` of an own post. */
 export const editPost: Action = {
   name: 'edit_post',
   needsLogin: true,
   async run(user) {
-    let post = user.rng.pick(user.own);
-    if (!post) {
-      const channelId = screenChannel(user);
-      user.show(channelId, await user.client.getPosts(channelId, 0, 30));
-      post = user.rng.pick(user.recent.filter((p) => p.userId === user.me.id));
-    }
-    if (!post) return; // nothing of theirs to edit: the fetch was the whole action
-    await user.client.patchPost({ id: post.id, message: `${messageText(user.rng)} (edited)` });
+    const post = user.rng.pick(user.own);
+    if (!post) return; // nothing of theirs to edit
+    const channelId = screenChannel(user);
+    const channel = user.channels.get(post.channelId) ?? user.channels.get(channelId);
+    const message = channel ? await composeMessage(user, channel) : 'edited';
+    await user.call('PUT', `/posts/${post.id}/patch`, { message });
   },
 };

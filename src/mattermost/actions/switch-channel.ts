@@ -1,6 +1,10 @@
 import type { Action } from './action.js';
+import { switchTo } from './view-channel.js';
 
-/** Switch channel: view the one being left, fetch the new one's posts and stats, mark it viewed. */
+/**
+ * SwitchChannel (load-test-ng frequency 6.5219): a joined public or private channel of the team
+ * other than the one on screen, shown with SWITCH (view-channel.ts).
+ */
 export const switchChannel: Action = {
   name: 'switch_channel',
   needsLogin: true,
@@ -9,15 +13,6 @@ export const switchChannel: Action = {
     const target =
       user.rng.pick(channels.filter((c) => c.id !== user.currentChannel)) ?? user.rng.pick(channels);
     if (!target) throw new Error(`${user.me.username} has no channel to switch to`);
-    // The web app marks the channel being left as viewed before switching.
-    if (user.currentChannel) await user.client.viewMyChannel(user.currentChannel);
-    const since = user.viewedAt.get(target.id);
-    const posts =
-      since === undefined
-        ? await user.client.getPosts(target.id, 0, 60)
-        : await user.client.getPostsSince(target.id, since);
-    await user.client.getChannelStats(target.id, false);
-    await user.client.viewMyChannel(target.id);
-    user.show(target.id, posts);
+    await switchTo(user, target);
   },
 };

@@ -1,14 +1,21 @@
 import type { Action } from './action.js';
-import { loadFollowedThreads } from './view-global-threads.js';
+import { threadPage } from './view-global-threads.js';
 
-/** Mark a followed thread read (opening it in the Threads view). */
+/**
+ * UpdateThreadRead (load-test-ng 0.3236; simulcontroller/actions.go updateThreadRead): with
+ * collapsed threads, a thread the client holds (the first page fetched when none) marked read.
+ */
 export const updateThreadRead: Action = {
   name: 'update_thread_read',
   needsLogin: true,
   async run(user) {
-    if (user.followedThreads.length === 0) await loadFollowedThreads(user);
-    const threadId = user.rng.pick(user.followedThreads);
-    if (!threadId) return; // follows no thread yet: the list fetch was the whole action
-    await user.client.updateThreadReadForUser(user.me.id, user.team.id, threadId, Date.now());
+    if (!user.store.features.crt) return;
+    if (user.store.threads.length === 0) await threadPage(user, false, '');
+    const threadId = user.rng.pick(user.store.threads);
+    if (!threadId) return;
+    await user.call(
+      'PUT',
+      `/users/${user.me.id}/teams/${user.team.id}/threads/${threadId}/read/${Date.now()}`,
+    );
   },
 };

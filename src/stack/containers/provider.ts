@@ -7,8 +7,12 @@ import {
   type StartedTestContainer,
 } from 'testcontainers';
 import type { ContainersEnvironment, ContainersSettings, Environment } from '../environment.js';
+import { healthOfDetached, stopDetachedProcesses } from '../native/detached.js';
 import {
+  type ComponentHealth,
+  type ComponentStopped,
   type ControllableComponent,
+  type DetachedStack,
   type RunningStack,
   StackAbortedError,
   type StackProvider,
@@ -39,6 +43,20 @@ export interface ContainersProviderOptions {
 
 export class ContainersProvider implements StackProvider {
   constructor(private readonly options: ContainersProviderOptions = {}) {}
+
+  /** Containers outlive their PIDs' visibility here: assume they may run until `down`. */
+  stillRunning(): boolean {
+    return true;
+  }
+
+  status(stack: DetachedStack): Promise<ComponentHealth[]> {
+    return healthOfDetached(stack);
+  }
+
+  async down(stack: DetachedStack, progress?: (stopped: ComponentStopped) => void): Promise<void> {
+    await removeContainersOf(stack.document);
+    await stopDetachedProcesses(stack, progress);
+  }
 
   async up(env: Environment, options: UpOptions): Promise<RunningStack> {
     if (env.provider !== 'containers')

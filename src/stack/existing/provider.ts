@@ -1,6 +1,14 @@
 import { newClient } from '../../mattermost/official-client.js';
 import type { Environment, LinkName } from '../environment.js';
-import type { ControllableComponent, RunningStack, StackProvider, UpOptions } from '../provider.js';
+import { healthOfDetached } from '../native/detached.js';
+import type {
+  ComponentHealth,
+  ControllableComponent,
+  DetachedStack,
+  RunningStack,
+  StackProvider,
+  UpOptions,
+} from '../provider.js';
 import type { StackDocument, StackProxy } from '../stack-document.js';
 import { ToxiproxyClient } from '../toxiproxy-client.js';
 
@@ -10,6 +18,18 @@ import { ToxiproxyClient } from '../toxiproxy-client.js';
  * only through those).
  */
 export class ExistingProvider implements StackProvider {
+  /** Recorded by `stack up`; `stack down` must forget it before another is brought up. */
+  stillRunning(): boolean {
+    return true;
+  }
+
+  status(stack: DetachedStack): Promise<ComponentHealth[]> {
+    return healthOfDetached(stack);
+  }
+
+  /** Nothing of an existing deployment is mmdrill's to stop. */
+  async down(): Promise<void> {}
+
   async up(env: Environment, options: UpOptions): Promise<RunningStack> {
     if (env.provider !== 'existing') throw new Error(`existing provider given a ${env.provider} environment`);
     const url = env.existing.url.replace(/\/$/, '');

@@ -1,17 +1,45 @@
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import type { StackComponent } from '../stack-document.js';
+import type { ComponentHealth, ComponentStopped, DetachedStack } from '../provider.js';
+import type { StackComponent, StackDocument } from '../stack-document.js';
 import { isPidAlive, processesWithCwd, processState, signalPids } from './procfs.js';
 
-// Control of a native stack that another mmdrill process started and left running
-// (`stack status`, `stack down`): all that survives between processes is PIDs and paths.
+// Control of a stack that another mmdrill process started and left running (`stack status`,
+// `stack down`): all that survives between processes is PIDs and paths. The providers use it
+// for the components that are processes of this machine (all of a native stack's).
 
-export interface ComponentHealth {
-  name: string;
-  state: 'running' | 'frozen' | 'stopped';
-  healthy: boolean;
-  detail: string;
+/** Whether any component with a PID is still alive. */
+export function anyAlive(document: StackDocument): boolean {
+  return document.components.some((c) => c.pid !== undefined && isPidAlive(c.pid));
+}
+
+/** checkDetached() of every component. */
+export function healthOfDetached(stack: DetachedStack): Promise<ComponentHealth[]> {
+  return Promise.all(stack.document.components.map((c) => checkDetached(c)));
+}
+
+/**
+ * Stops every component with a PID, in reverse start order (the load balancer first, the primary
+ * database last); throws naming what is still running afterwards.
+ */
+export async function stopDetachedProcesses(
+  stack: DetachedStack,
+  progress?: (stopped: ComponentStopped) => void,
+): Promise<void> {
+  const { document } = stack;
+  for (const component of [...document.components].reverse()) {
+    if (component.pid === undefined) continue;
+    const t0 = Date.now();
+    const result = await stopDetached(component, stack.dataDirs[component.name]);
+    progress?.({ component: component.name, result, ms: Date.now() - t0 });
+  }
+  const survivors = document.components.filter((c) => c.pid !== undefined && isPidAlive(c.pid));
+  if (survivors.length > 0) {
+    throw new Error(
+      `still running after stack down: ${survivors.map((c) => `${c.name} (pid ${c.pid})`).join(', ')}`,
+    );
+  }
 }
 
 function signalGroupOrPids(pid: number, signal: NodeJS.Signals): void {

@@ -6,7 +6,10 @@ import { parseDuration } from '../../config/duration.js';
 import { newClient } from '../../mattermost/official-client.js';
 import { type Environment, type LinkName, type NativeEnvironment, proxiedLinks } from '../environment.js';
 import {
+  type ComponentHealth,
+  type ComponentStopped,
   type ControllableComponent,
+  type DetachedStack,
   type RunningStack,
   StackAbortedError,
   type StackProvider,
@@ -14,6 +17,7 @@ import {
 } from '../provider.js';
 import type { StackComponent, StackDocument, StackProxy } from '../stack-document.js';
 import { ToxiproxyClient } from '../toxiproxy-client.js';
+import { anyAlive, healthOfDetached, stopDetachedProcesses } from './detached.js';
 import { DoubleAppNode } from './double-node.js';
 import { NginxLoadBalancer } from './nginx.js';
 import { VersityGateway } from './object-store.js';
@@ -50,6 +54,19 @@ const BUCKET = 'mattermost';
  * app nodes, itself behind the users' proxy.
  */
 export class NativeProvider implements StackProvider {
+  stillRunning(stack: DetachedStack): boolean {
+    return anyAlive(stack.document);
+  }
+
+  status(stack: DetachedStack): Promise<ComponentHealth[]> {
+    return healthOfDetached(stack);
+  }
+
+  async down(stack: DetachedStack, progress?: (stopped: ComponentStopped) => void): Promise<void> {
+    await stopDetachedProcesses(stack, progress);
+    await removeData(stack.document.runDir);
+  }
+
   async up(env: Environment, options: UpOptions): Promise<RunningStack> {
     if (env.provider !== 'native') throw new Error(`native provider given a ${env.provider} environment`);
     const started: Stoppable[] = [];

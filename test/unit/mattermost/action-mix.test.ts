@@ -1,12 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../src/common/seeded-random.js';
 import { ActionMix } from '../../../src/mattermost/actions/action-mix.js';
-import { PRODUCTION_MIX, USER_ACTION_NAMES } from '../../../src/mattermost/actions/catalogue.js';
+import {
+  LOADTEST_NG_MIX,
+  PRODUCTION_MIX,
+  USER_ACTION_NAMES,
+} from '../../../src/mattermost/actions/catalogue.js';
 
 // The action mix: draws follow the production frequencies, overrides and the allow-list apply,
 // and a seed gives the same sequence every time.
 
 describe('action mix', () => {
+  it("names load-test-ng's 51 simulcontroller actions at its frequencies (total 15.444)", () => {
+    const weights = Object.values(LOADTEST_NG_MIX);
+    expect(weights).toHaveLength(51);
+    expect(weights.reduce((a, b) => a + (b ?? 0), 0)).toBeCloseTo(15.444, 6);
+    const shares = new ActionMix({ base: 'loadtest-ng', fileUploads: true }).shares();
+    expect(shares.switch_channel).toBeCloseTo(6.5219 / 15.444, 6);
+    expect(shares.typing).toBeUndefined();
+    expect(Object.keys(shares)).toHaveLength(51);
+  });
+
   it('draws actions in the production proportions', () => {
     const mix = new ActionMix({ fileUploads: true });
     const rng = seededRandom('mix-test');
@@ -16,9 +30,9 @@ describe('action mix', () => {
       const name = mix.pick(rng);
       counts.set(name, (counts.get(name) ?? 0) + 1);
     }
-    const total = Object.values(PRODUCTION_MIX).reduce((a, b) => a + b, 0);
+    const total = Object.values(PRODUCTION_MIX).reduce((a, b) => a + (b ?? 0), 0);
     for (const name of USER_ACTION_NAMES) {
-      const expected = PRODUCTION_MIX[name] / total;
+      const expected = (PRODUCTION_MIX[name] ?? 0) / total;
       const observed = (counts.get(name) ?? 0) / draws;
       // Within 4 standard deviations of a binomial draw.
       const sd = Math.sqrt((expected * (1 - expected)) / draws);

@@ -9,8 +9,6 @@ import type { HarnessReport } from '../../../src/metrics/harness-monitor.js';
 import { MetricsRegistry } from '../../../src/metrics/registry.js';
 import {
   buildSummary,
-  decideVerdict,
-  exitCodeFor,
   redactArgv,
   type SummaryInput,
   verdictLine,
@@ -18,6 +16,7 @@ import {
 } from '../../../src/report/summary.js';
 import { targetSet, targetThresholds } from '../../../src/verdict/target-sets.js';
 import { parseThresholds } from '../../../src/verdict/thresholds.js';
+import { decideVerdict, exitCodeFor } from '../../../src/verdict/verdict.js';
 
 const calm: HarnessReport = {
   eventLoopDelayP99Ms: 3.2,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseDuration } from '../config/duration.js';
+import type { Drill } from '../drill/drill-file.js';
 import { loadFaultPlan } from '../faults/plan.js';
 import { type FaultEventSink, FaultScheduler } from '../faults/scheduler.js';
 import { toxiproxyForStack } from '../faults/toxiproxy-for-proxy.js';
@@ -7,7 +8,6 @@ import type { FaultWindow } from '../faults/types.js';
 import { callsLengthMs } from '../load/calls/calls-schema.js';
 import type { ExecutorOptions } from '../load/executor-schema.js';
 import { scenarioLengthMs } from '../load/executors/create-executor.js';
-import { type RunResult, runScenario } from '../load/run.js';
 import { loadScenarioFile } from '../load/scenario.js';
 import { loadEnvironmentFile } from '../stack/environment-file.js';
 import { createRunDir } from '../stack/native/run-dir.js';
@@ -20,7 +20,8 @@ import { resolveFaultCriteria } from '../verdict/fault-criteria.js';
 import { PerSecondObserver } from '../verdict/fault-observations.js';
 import { faultFailures, judgeFaults } from '../verdict/faults.js';
 import { SteadyStateObserver, steadyStateFailures } from '../verdict/steady-state.js';
-import type { Drill } from './drill-file.js';
+import { driveScenarioLoad } from './run-scenario.js';
+import type { RunResult } from './session.js';
 
 // A drill: stack up → seed → load with the fault timeline → fault verdicts and audits → summary
 // → stack down, the last step whatever happened before it (error, SIGINT).
@@ -62,6 +63,7 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
   const provider = await providerFor(env.provider);
   // The stack's component logs live in the drill's own run directory.
   const runDir = await createRunDir('stack-', options.outDir);
+  log(`stack run directory ${runDir}`);
   let stack: RunningStack | undefined;
   let scheduler: FaultScheduler | undefined;
   try {
@@ -84,35 +86,42 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
     scheduler = faultScheduler;
     const observer = new PerSecondObserver();
     const steady = new SteadyStateObserver();
-    return await runScenario({
-      scenario,
-      scenarioFile: drill.scenarioPath,
-      stack: running.document,
-      adminPassword: password,
-      stateDir: options.stateDir,
-      outDir: options.outDir,
-      overrides: { ...(users !== undefined && { users }), durationMs },
-      argv: options.argv,
-      log,
-      ...(options.signal && { signal: options.signal }),
-      ...(options.quiet && { quiet: true }),
-      listeners: [observer.listener, steady.listener],
-      drill: { name: drill.name, file: drill.file, short: options.short === true },
-      onLoadStart: ({ perfNow, timeseries }) => {
-        eventSink = timeseries;
-        faultScheduler.start(perfNow);
+    const { session, outcome, summaryInput } = await driveScenarioLoad(
+      {
+        scenario,
+        scenarioFile: drill.scenarioPath,
+        stack: running.document,
+        adminPassword: password,
+        stateDir: options.stateDir,
+        outDir: options.outDir,
+        overrides: { ...(users !== undefined && { users }), durationMs },
+        argv: options.argv,
+        log,
+        ...(options.signal && { signal: options.signal }),
+        ...(options.quiet && { quiet: true }),
       },
-      finish: async (internals) => {
-        const windows: FaultWindow[] = await faultScheduler.stopAll();
-        const faults = judgeFaults(windows, observer.observations(), resolveFaultCriteria(drill.criteria));
-        const audits = await auditRun({
-          acknowledgedPosts: drill.audits.posts ? internals.acknowledgedPosts : [],
-          delivery: internals.delivery,
-          missed: drill.audits.deliveries ? internals.missed : [],
-          readBack: { ...readBackThrough(running.document, password), log },
-        });
-        const steadyState = steady.judge(drill.steadyState, faults);
-        return {
+      {
+        listeners: [observer.listener, steady.listener],
+        onLoadStart: (perfNow, started) => {
+          eventSink = started.timeseries;
+          faultScheduler.start(perfNow);
+        },
+      },
+    );
+    try {
+      const partial = session.signal.aborted;
+      const windows: FaultWindow[] = await faultScheduler.stopAll();
+      const faults = judgeFaults(windows, observer.observations(), resolveFaultCriteria(drill.criteria));
+      const audits = await auditRun({
+        acknowledgedPosts: drill.audits.posts ? outcome.acknowledgedPosts : [],
+        delivery: outcome.delivery,
+        missed: drill.audits.deliveries ? outcome.missed : [],
+        readBack: { ...readBackThrough(running.document, password), log },
+      });
+      const steadyState = steady.judge(drill.steadyState, faults);
+      return await session.finish(
+        {
+          ...summaryInput,
           faults,
           audits,
           steadyState,
@@ -121,9 +130,13 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
             ...steadyStateFailures(steadyState),
             ...auditFailures(audits),
           ],
-        };
-      },
-    });
+          drill: { name: drill.name, file: drill.file, short: options.short === true },
+        },
+        { partial },
+      );
+    } finally {
+      await session.close();
+    }
   } finally {
     await scheduler
       ?.stopAll()

@@ -1,9 +1,10 @@
-import { LoopingVus } from '../load/executors/looping-vus.js';
-import { ABANDON_AFTER_MS, type ExecutorHooks, VuPool } from '../load/executors/vu-pool.js';
-import type { ExecutorContext } from '../load/types.js';
+import type { ExecutorContext } from '../types.js';
+import { LoopingVus } from './looping-vus.js';
+import { ABANDON_AFTER_MS, type ExecutorHooks, VuPool } from './vu-pool.js';
 
-// Simulated users whose number a controller sets at run time (k6's externally-controlled
-// executor): the capacity search adds and removes users every second. Built from the executors'
+// k6's externally-controlled executor: VUs whose number a controller sets at run time (the
+// capacity search adds and removes users every second); no duration of its own, it runs until
+// the controller stops it. Not a scenario file's executor. Built from the other executors'
 // own parts, the VU pool (initialisation, iteration metrics, hard stop) and the closed-model
 // looping VUs (the lowest ids loop; a removed user finishes its iteration within the grace).
 // Users are initialised (logged in, WebSocket open) as the target first needs them and stay so
@@ -12,7 +13,8 @@ import type { ExecutorContext } from '../load/types.js';
 const INIT_CONCURRENCY = 8;
 const INIT_RETRY_MS = 1_000;
 
-export class ControlledUserPool {
+export class ExternallyControlled {
+  readonly type = 'externally-controlled';
   private readonly pool: VuPool;
   private readonly looping: LoopingVus;
   private target = 0;
