@@ -55,13 +55,18 @@ describe('steady state in drills', () => {
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as Summary;
     const phases = summary.steadyState ?? [];
     expect(phases.map((p) => p.phase)).toEqual(['before-faults', 'after-recovery']);
-    for (const phase of phases) {
-      expect(phase.requests).toBeGreaterThan(0);
+    // Before the first fault the slow stack is judged, and fails on the average. After the last
+    // recovery it is judged the same way when the kill recovered in time; on a stack this slow the
+    // recovery may take the rest of the run, and an empty phase is said to be not judged.
+    const [before, after] = phases;
+    expect(before!.requests, JSON.stringify(phases)).toBeGreaterThan(0);
+    for (const phase of after!.requests > 0 ? [before!, after!] : [before!]) {
       expect(phase.ok, phase.reason).toBe(false);
       const avg = phase.checks.find((c) => c.criterion === 'avgMs')!;
       expect(avg.ok).toBe(false);
       expect(avg.value!).toBeGreaterThan(100);
     }
+    if (after!.requests === 0) expect(after!.reason).toMatch(/not judged/);
     expect(summary.reason).toMatch(
       /steady state before-faults: not steady over \d+ s: avg \d+ ms \(limit 100 ms\)/,
     );
