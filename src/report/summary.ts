@@ -9,6 +9,7 @@ import { driftFailures } from '../verdict/drift.js';
 import type { TargetCheckResult, TargetSet } from '../verdict/target-sets.js';
 import { targetReport } from '../verdict/target-sets.js';
 import { evaluateThresholds, type Threshold, thresholdSelectors } from '../verdict/thresholds.js';
+import { auditFailures } from '../verdict/audits.js';
 import { decideVerdict } from '../verdict/verdict.js';
 import { endpointRates } from './endpoint-rates.js';
 
@@ -55,6 +56,7 @@ export function buildSummary(input: SummaryInput): Summary {
   const { verdict, reason } = decideVerdict(thresholds, input.harness, otherFailures, {
     faults: input.faults?.length ?? 0,
     audits: input.audits !== undefined,
+    ...(input.audits && input.audits.lostPosts > 0 && { postsLost: auditFailures(input.audits)[0]! }),
   });
   const summary: Summary = {
     version: 1,
