@@ -5,11 +5,11 @@ import type { HarnessReport } from '../metrics/harness-monitor.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import type { DriftReport } from '../summary/drift-schema.js';
 import type { Summary } from '../summary/summary-schema.js';
+import { auditFailures } from '../verdict/audits.js';
 import { driftFailures } from '../verdict/drift.js';
 import type { TargetCheckResult, TargetSet } from '../verdict/target-sets.js';
 import { targetReport } from '../verdict/target-sets.js';
 import { evaluateThresholds, type Threshold, thresholdSelectors } from '../verdict/thresholds.js';
-import { auditFailures } from '../verdict/audits.js';
 import { decideVerdict } from '../verdict/verdict.js';
 import { endpointRates } from './endpoint-rates.js';
 

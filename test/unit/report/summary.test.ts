@@ -215,7 +215,11 @@ describe('verdict rules', () => {
   });
 
   test('lost acknowledged posts fail the run even when the harness saturated', () => {
-    const checks = { faults: 1, audits: true, postsLost: 'audit: 3 acknowledged post(s) lost (first: a, b, c)' };
+    const checks = {
+      faults: 1,
+      audits: true,
+      postsLost: 'audit: 3 acknowledged post(s) lost (first: a, b, c)',
+    };
     const { verdict, reason } = decideVerdict([ok], saturated, [checks.postsLost], checks);
     expect(verdict).toBe('fail');
     expect(reason).toMatch(/^audit: 3 acknowledged post\(s\) lost .*; the harness was also saturated/);
