@@ -37,7 +37,7 @@ function capacityLimit(value: string): { concurrency: number; serviceMs: number 
   return { concurrency, serviceMs };
 }
 
-const UNSAFE_MODES = ['ack-before-commit', 'drop-events'] as const;
+const UNSAFE_MODES = ['ack-before-commit', 'drop-events', 'leak-memory', 'creeping-latency'] as const;
 
 function unsafeModes(value: string): Set<(typeof UNSAFE_MODES)[number]> {
   const modes = value.split(',').filter(Boolean);

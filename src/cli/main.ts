@@ -6,6 +6,8 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerDoubleCommand } from './commands/double.js';
 import { registerDrillCommand } from './commands/drill.js';
 import { registerExportCommands } from './commands/export.js';
+import { registerHistoryCommand } from './commands/history.js';
+import { registerNotifyCommand } from './commands/notify.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSeedCommand } from './commands/seed.js';
@@ -32,6 +34,8 @@ registerDoubleCommand(program);
 registerSeedCommand(program);
 registerReportCommand(program);
 registerCompareCommand(program);
+registerHistoryCommand(program);
+registerNotifyCommand(program);
 registerExportCommands(program);
 
 try {

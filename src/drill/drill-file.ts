@@ -5,6 +5,7 @@ import { Duration } from '../config/duration.js';
 import { loadConfigFile } from '../config/load.js';
 import { ClosedObject, PatternString } from '../config/schema-builders.js';
 import { FaultCriteriaSchema } from '../verdict/fault-criteria.js';
+import { SteadyStateSchema } from '../verdict/steady-state.js';
 
 // A drill file: which environment, which load, which fault plan, and what "survived" means — in
 // one file, with a short form CI can afford. Paths are relative to the drill file.
@@ -37,6 +38,7 @@ export const DrillFileSchema = ClosedObject(
     users: Type.Optional(Type.Integer({ minimum: 1, description: 'Overrides the scenario’s VUs.' })),
     duration: Type.Optional(Duration({ description: 'Overrides the scenario’s duration.' })),
     criteria: Type.Optional(FaultCriteriaSchema),
+    steadyState: SteadyStateSchema,
     audits: ClosedObject(
       {
         posts: Type.Boolean({

@@ -3,6 +3,7 @@ import { Duration } from '../config/duration.js';
 import { type ConfigIssue, loadConfigFile } from '../config/load.js';
 import { ClosedObject, PatternString, StringEnum } from '../config/schema-builders.js';
 import { LOOP_ACTION_NAMES, USER_ACTION_NAMES } from '../mattermost/actions/catalogue.js';
+import { DriftSectionSchema, driftSectionIssues } from '../verdict/drift-section.js';
 import { TARGET_SET_NAMES } from '../verdict/target-sets.js';
 import { parseThresholds } from '../verdict/thresholds.js';
 import { ThresholdsSchema } from '../verdict/thresholds-schema.js';
@@ -117,6 +118,7 @@ export const ScenarioFileSchema = ClosedObject(
         "A built-in target set added to the thresholds: mattermost-reference = Mattermost's capacity criteria.",
     }),
     capacity: Type.Optional(CapacitySectionSchema),
+    drift: Type.Optional(DriftSectionSchema),
   },
   { description: 'An mmdrill scenario: the load to drive, what each iteration does, and what passes.' },
 );
@@ -144,6 +146,9 @@ function scenarioIssues(file: ScenarioFile): ConfigIssue[] {
   if (file.capacity !== undefined)
     for (const issue of capacitySectionIssues(file.capacity, Object.keys(file.scenarios)))
       issues.push({ ...issue, path: ['capacity', ...issue.path] });
+  if (file.drift !== undefined)
+    for (const issue of driftSectionIssues(file.drift))
+      issues.push({ ...issue, path: ['drift', ...issue.path] });
   return issues;
 }
 

@@ -1,5 +1,6 @@
 import { capacityUsersChart } from './capacity-tables.js';
 import { chartLibrary } from './chart-library.js';
+import { DRIFT_CSS, driftChartsHtml } from './drift-html.js';
 import { CHART_CSS, CHART_SCRIPT, renderCharts } from './html-charts.js';
 import { escapeHtml, renderPage, renderTables } from './html-kit.js';
 import { preparationNote } from './preparation-table.js';
@@ -33,14 +34,14 @@ export function renderHtmlReport(run: RunData): string {
 <div class="banner s-${head.status}" id="verdict" role="status"><span class="label">${head.label}</span><span class="reason">${escapeHtml(head.reason)}</span></div>
 ${head.partialNote ? `<div class="partial" id="partial">${escapeHtml(head.partialNote)}</div>` : ''}
 <ul class="figures">${figures}</ul>
-${capacityUsersChart(summary, timeline.intervals)}${preparation}${charts.html}${skipped}
+${capacityUsersChart(summary, timeline.intervals)}${preparation}${charts.html}${driftChartsHtml(summary)}${skipped}
 ${renderTables(reportTables(summary, timeline.faults, run.id, { endpoints: true }))}
 <p class="note">Written by mmdrill; charts drawn with uPlot ${escapeHtml(lib.version)} (MIT), inlined.</p>
 </main>
 ${charts.dataScript}`;
   return renderPage({
     title: `mmdrill ${head.label}: ${runTitle(summary)}${summary.partial ? ' (partial)' : ''}`,
-    css: lib.css + CHART_CSS,
+    css: lib.css + CHART_CSS + DRIFT_CSS,
     body,
     scripts: charts.dataScript === '' ? [] : [lib.script, CHART_SCRIPT],
     notice: `Contains uPlot ${lib.version} (https://github.com/leeoniya/uPlot):\n${lib.licence}`,

@@ -90,6 +90,31 @@ function faultSuite(summary: Summary): Suite | undefined {
   };
 }
 
+function steadyStateSuite(summary: Summary): Suite | undefined {
+  if (summary.steadyState === undefined) return undefined;
+  return {
+    name: 'steady-state',
+    cases: summary.steadyState.map((p) =>
+      p.ok
+        ? { name: p.phase, out: p.reason }
+        : { name: p.phase, failure: { type: 'steady-state', message: p.reason } },
+    ),
+  };
+}
+
+function driftSuite(summary: Summary): Suite | undefined {
+  if (summary.drift === undefined) return undefined;
+  return {
+    name: 'drift',
+    cases: summary.drift.thresholds.map((t) => {
+      const name = `${t.metric} ${t.expression}`;
+      return t.ok
+        ? { name, out: `value: ${t.value ?? 'not measured'}` }
+        : { name, failure: { type: 'drift', message: `${name}: got ${t.value}` } };
+    }),
+  };
+}
+
 function auditSuite(summary: Summary): Suite | undefined {
   const a = summary.audits;
   if (a === undefined) return undefined;
@@ -144,7 +169,9 @@ export function renderJunit(summary: Summary): string {
   const suites = [
     thresholdSuite(summary),
     targetSuite(summary),
+    steadyStateSuite(summary),
     faultSuite(summary),
+    driftSuite(summary),
     auditSuite(summary),
     harnessSuite(summary),
   ].filter((s): s is Suite => s !== undefined && s.cases.length > 0);

@@ -1,11 +1,13 @@
 import type { Summary } from '../summary/summary-schema.js';
 import { callsAudioTable, callsTable } from './calls-tables.js';
 import { capacityCriteriaTable, capacityTable } from './capacity-tables.js';
+import { driftSeriesTable, driftThresholdTable } from './drift-tables.js';
 import { endpointRatesTable } from './endpoint-rates.js';
 import { actionTable, endpointTable, targetTable, thresholdTable } from './metric-tables.js';
 import { preparationTable } from './preparation-table.js';
 import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
 import { runInfoTable } from './run-info.js';
+import { steadyStateTable } from './steady-state-table.js';
 import type { Table } from './table-model.js';
 import type { TimelineFault } from './timeline.js';
 
@@ -22,13 +24,16 @@ export function reportTables(
   return [
     capacityTable(summary),
     capacityCriteriaTable(summary),
+    steadyStateTable(summary),
     faultTable(summary, faults),
     auditTable(summary),
     thresholdTable(summary),
+    driftThresholdTable(summary),
     targetTable(summary),
     preparationTable(summary),
     actionTable(summary),
     deliveryTable(summary),
+    driftSeriesTable(summary),
     callsTable(summary),
     callsAudioTable(summary),
     ...(endpoints ? [endpointTable(summary)] : []),

@@ -3,7 +3,10 @@ import { mmdrillVersion } from '../common/package-root.js';
 import { METRIC } from '../metrics/api.js';
 import type { HarnessReport } from '../metrics/harness-monitor.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
+import type { DriftReport } from '../summary/drift-schema.js';
 import type { Summary } from '../summary/summary-schema.js';
+import { auditFailures } from '../verdict/audits.js';
+import { driftFailures } from '../verdict/drift.js';
 import type { TargetCheckResult, TargetSet } from '../verdict/target-sets.js';
 import { targetReport } from '../verdict/target-sets.js';
 import { evaluateThresholds, type Threshold, thresholdSelectors } from '../verdict/thresholds.js';
@@ -36,6 +39,10 @@ export interface SummaryInput {
   audits?: Summary['audits'];
   capacity?: Summary['capacity'];
   preparation?: Summary['preparation'];
+  /** Trends of a long run (scenario `drift` section); failed drift thresholds fail the run. */
+  drift?: DriftReport;
+  /** A drill's steady-state phases (their failures arrive in otherFailures). */
+  steadyState?: Summary['steadyState'];
 }
 
 export function buildSummary(input: SummaryInput): Summary {
@@ -45,9 +52,11 @@ export function buildSummary(input: SummaryInput): Summary {
     include: thresholdSelectors(input.thresholds),
     now: input.endedAt.getTime(),
   });
-  const { verdict, reason } = decideVerdict(thresholds, input.harness, input.otherFailures, {
+  const otherFailures = [...(input.otherFailures ?? []), ...(input.drift ? driftFailures(input.drift) : [])];
+  const { verdict, reason } = decideVerdict(thresholds, input.harness, otherFailures, {
     faults: input.faults?.length ?? 0,
     audits: input.audits !== undefined,
+    ...(input.audits && input.audits.lostPosts > 0 && { postsLost: auditFailures(input.audits)[0]! }),
   });
   const summary: Summary = {
     version: 1,
@@ -73,6 +82,8 @@ export function buildSummary(input: SummaryInput): Summary {
   summary.versions = { mmdrill: mmdrillVersion(), node: process.versions.node };
   if (input.audits !== undefined) summary.audits = input.audits;
   if (input.capacity !== undefined) summary.capacity = input.capacity;
+  if (input.drift !== undefined) summary.drift = input.drift;
+  if (input.steadyState !== undefined) summary.steadyState = input.steadyState;
   const rates = endpointRates(registry);
   if (rates !== undefined) summary.requestsPerUserHour = rates;
   return summary;

@@ -19,6 +19,7 @@ import { auditFailures, auditRun } from '../verdict/audits.js';
 import { resolveFaultCriteria } from '../verdict/fault-criteria.js';
 import { PerSecondObserver } from '../verdict/fault-observations.js';
 import { faultFailures, judgeFaults } from '../verdict/faults.js';
+import { SteadyStateObserver, steadyStateFailures } from '../verdict/steady-state.js';
 import { driveScenarioLoad } from './run-scenario.js';
 import type { RunResult } from './session.js';
 
@@ -84,6 +85,7 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
     });
     scheduler = faultScheduler;
     const observer = new PerSecondObserver();
+    const steady = new SteadyStateObserver();
     const { session, outcome, summaryInput } = await driveScenarioLoad(
       {
         scenario,
@@ -99,7 +101,7 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
         ...(options.quiet && { quiet: true }),
       },
       {
-        listeners: [observer.listener],
+        listeners: [observer.listener, steady.listener],
         onLoadStart: (perfNow, started) => {
           eventSink = started.timeseries;
           faultScheduler.start(perfNow);
@@ -116,12 +118,18 @@ export async function runDrill(options: DrillOptions): Promise<RunResult> {
         missed: drill.audits.deliveries ? outcome.missed : [],
         readBack: { ...readBackThrough(running.document, password), log },
       });
+      const steadyState = steady.judge(drill.steadyState, faults);
       return await session.finish(
         {
           ...summaryInput,
           faults,
           audits,
-          otherFailures: [...faultFailures(faults), ...auditFailures(audits)],
+          steadyState,
+          otherFailures: [
+            ...faultFailures(faults),
+            ...steadyStateFailures(steadyState),
+            ...auditFailures(audits),
+          ],
           drill: { name: drill.name, file: drill.file, short: options.short === true },
         },
         { partial },

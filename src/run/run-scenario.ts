@@ -4,6 +4,7 @@ import { logsUsersIn, type ScenarioFile } from '../load/scenario.js';
 import { type LoadOutcome, ScenarioLoad } from '../load/scenario-load.js';
 import type { TickListener } from '../metrics/heartbeat.js';
 import type { SummaryInput } from '../report/summary.js';
+import { startDrift } from '../verdict/drift-run.js';
 import { targetSet, targetThresholds } from '../verdict/target-sets.js';
 import { parseThresholds, type Threshold } from '../verdict/thresholds.js';
 import { AbortOnFail } from '../verdict/thresholds-abort.js';
@@ -31,7 +32,10 @@ export interface DrivenLoad {
   session: RunSession;
   outcome: LoadOutcome;
   /** What the summary needs of the scenario, given to RunSession.finish. */
-  summaryInput: Pick<SummaryInput, 'thresholds' | 'scenario' | 'deliveryPosts' | 'targets' | 'preparation'>;
+  summaryInput: Pick<
+    SummaryInput,
+    'thresholds' | 'scenario' | 'deliveryPosts' | 'targets' | 'preparation' | 'drift'
+  >;
 }
 
 export async function runScenario(options: RunOptions): Promise<RunResult> {
@@ -54,6 +58,8 @@ export async function driveScenarioLoad(options: RunOptions, around: LoadAround 
     needsUsers: scenario.calls !== undefined || Object.values(scenario.scenarios).some(logsUsersIn),
   });
   const thresholds = collectThresholds(scenario);
+  // Drift (a long run's trends) is recorded when the scenario has a drift section.
+  const drift = scenario.drift ? startDrift(scenario.drift, stack) : null;
   let load: ScenarioLoad | undefined;
   let preparation: ReturnType<typeof preparationFigures> | undefined;
   try {
@@ -78,6 +84,7 @@ export async function driveScenarioLoad(options: RunOptions, around: LoadAround 
       totalMs,
       listeners: [
         new AbortOnFail(thresholds, session.registry).listener(session.stop),
+        ...(drift ? [drift.listener] : []),
         ...(around.listeners ?? []),
       ],
     });
@@ -85,12 +92,14 @@ export async function driveScenarioLoad(options: RunOptions, around: LoadAround 
     session.log(`running ${scenario.name} against ${stack.url} for up to ${Math.round(totalMs / 1000)} s`);
     await load.run();
   } catch (err) {
+    await drift?.finish(0).catch(() => undefined);
     await load?.close();
     await session.close();
     throw err;
   }
   await load.close();
   await session.stopClock();
+  const driftReport = await drift?.finish(Date.now() - session.startedAt.getTime());
   const outcome = load.outcome();
   return {
     session,
@@ -100,6 +109,7 @@ export async function driveScenarioLoad(options: RunOptions, around: LoadAround 
       scenario: { name: scenario.name, file: options.scenarioFile, scenarios: [...load.scenarioNames] },
       deliveryPosts: outcome.delivery.posts,
       ...(preparation !== undefined && { preparation }),
+      ...(driftReport !== undefined && { drift: driftReport }),
       ...(scenario.targets !== 'none' && { targets: { set: targetSet(scenario.targets) } }),
     },
   };

@@ -148,12 +148,14 @@ const ContainersSchema = ClosedObject(
 const TestDoubleSchema = ClosedObject(
   {
     unsafe: Type.Array(
-      StringEnum(['ack-before-commit', 'drop-events'] as const, { description: 'An unsafe mode.' }),
+      StringEnum(['ack-before-commit', 'drop-events', 'leak-memory', 'creeping-latency'] as const, {
+        description: 'An unsafe mode.',
+      }),
       {
         default: [],
         uniqueItems: true,
         description:
-          "Deliberately unsafe behaviour of the test double's app nodes, only to show that mmdrill's audits catch it: ack-before-commit (posts acknowledged before they are committed), drop-events (no WebSocket events).",
+          "Deliberately unsafe behaviour of the test double's app nodes, only to show that mmdrill's audits catch it: ack-before-commit (posts acknowledged before they are committed), drop-events (no WebSocket events), leak-memory (32 KiB kept per request), creeping-latency (answers slower by 1 ms per 2 s of uptime).",
       },
     ),
     capacityLimit: Type.Optional(

@@ -1,6 +1,8 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { PROVIDERS } from '../stack/environment.js';
 import { CapacityReportSchema } from './capacity-schema.js';
+import { DriftReportSchema } from './drift-schema.js';
+import { SteadyStateReportSchema } from './steady-state-schema.js';
 
 // summary.json: the stable contract users' CI scripts read. Published as
 // schemas/summary.schema.json. Add fields as optional; never rename or remove one.
@@ -344,6 +346,8 @@ export const SummarySchema = Type.Object(
     ),
     audits: Type.Optional(AuditReportSchema),
     capacity: Type.Optional(CapacityReportSchema),
+    drift: Type.Optional(DriftReportSchema),
+    steadyState: Type.Optional(SteadyStateReportSchema),
     requestsPerUserHour: Type.Optional(
       Type.Object(
         {

@@ -4,15 +4,23 @@ import type { Verdict } from '../summary/summary-schema.js';
 import type { ThresholdResult } from './thresholds.js';
 
 // The verdict of a run and the exit code it maps to, in one place for every command (run, drill,
-// capacity, report --from-k6). The rule: invalid if the harness saturated (the run says so rather
-// than blaming the server), else fail if any threshold (or other check) failed, else pass.
+// capacity, report --from-k6). The rule: acknowledged posts lost fail the run whatever else
+// happened (the read-back after the load does not depend on the harness's speed, so a saturated
+// harness cannot explain it away); otherwise invalid if the harness saturated (the run says so
+// rather than blaming the server), else fail if any threshold (or other check) failed, else pass.
 
 export function decideVerdict(
   thresholds: readonly ThresholdResult[],
   harness: Pick<HarnessReport, 'saturated' | 'reason'>,
   otherFailures: readonly string[] = [],
-  otherChecks: { faults: number; audits: boolean } = { faults: 0, audits: false },
+  otherChecks: { faults: number; audits: boolean; postsLost?: string } = { faults: 0, audits: false },
 ): { verdict: Verdict; reason: string } {
+  if (harness.saturated && otherChecks.postsLost !== undefined) {
+    return {
+      verdict: 'fail',
+      reason: `${otherChecks.postsLost}; the harness was also saturated (${harness.reason ?? 'no reason given'}), so the other figures do not measure the server`,
+    };
+  }
   if (harness.saturated) {
     return {
       verdict: 'invalid',

@@ -52,9 +52,10 @@ export interface DoubleConfig {
   };
   /**
    * Deliberately unsafe behaviour, used only to prove that mmdrill's audits catch it:
-   * `ack-before-commit` answers 201 for a post before its transaction commits.
+   * `ack-before-commit` answers 201 for a post before its transaction commits; `leak-memory` and
+   * `creeping-latency` grow memory and latency over time (unsafe-drift.ts).
    */
-  unsafe: Set<'ack-before-commit' | 'drop-events'>;
+  unsafe: Set<'ack-before-commit' | 'drop-events' | 'leak-memory' | 'creeping-latency'>;
 }
 
 export const DEFAULT_VERSION = '10.11.0';

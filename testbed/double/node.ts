@@ -16,6 +16,7 @@ import type { Services } from './services.js';
 import { Database } from './store/db.js';
 import { ensureSchema } from './store/schema.js';
 import { SessionStore } from './store/sessions.js';
+import { withDriftModes } from './unsafe-drift.js';
 import type { EventPublisher } from './ws/broadcast.js';
 import { WebSocketHub } from './ws/hub.js';
 
@@ -61,7 +62,7 @@ export class DoubleNode {
     const api = new ApiRouter(this.services);
     registerRoutes(api);
     if (this.services.calls) registerCallsRoutes(api);
-    this.server = createServer((req, res) => api.handle(req, res));
+    this.server = createServer(withDriftModes((req, res) => api.handle(req, res), config.unsafe));
     this.server.keepAliveTimeout = 65_000;
     this.server.on('upgrade', (req, socket: Duplex, head) => {
       const path = (req.url ?? '').split('?')[0] ?? '';

@@ -6,6 +6,7 @@ import { registerClientConfigRoutes } from './api/client-config.js';
 import { registerCustomProfileAttributeRoutes } from './api/custom-profile-attributes.js';
 import { registerDraftRoutes } from './api/drafts.js';
 import { registerFileRoutes } from './api/files.js';
+import { registerIncomingWebhookRoutes } from './api/incoming-webhooks.js';
 import { registerPostMarkRoutes } from './api/post-marks.js';
 import { registerPostRoutes } from './api/posts.js';
 import { registerPreferenceRoutes } from './api/preferences.js';
@@ -37,6 +38,7 @@ export function registerRoutes(api: ApiRouter): void {
   registerReactionRoutes(api);
   registerFileRoutes(api);
   registerDraftRoutes(api);
+  registerIncomingWebhookRoutes(api);
   registerClientConfigRoutes(api);
   registerUserListRoutes(api);
   registerUserExtraRoutes(api);

@@ -8,6 +8,7 @@ import { DEFAULT_STATE_DIR } from '../../stack/state.js';
 import type { Summary } from '../../summary/summary-schema.js';
 import { againstRunTarget, outDirFor, printVerdict, runInFrame } from '../command-frame.js';
 import { progressLine } from '../output.js';
+import { applyRetention, KEEP_OPTION, parseKeep, retentionLine } from '../retention.js';
 
 interface CapacityCommandOptions {
   env?: string;
@@ -23,6 +24,7 @@ interface CapacityCommandOptions {
   seed?: string;
   json?: boolean;
   stateDir: string;
+  keep?: string;
 }
 
 export function registerCapacityCommand(program: Command): void {
@@ -63,6 +65,7 @@ export function registerCapacityCommand(program: Command): void {
     .option('--seed <text>', 'seed of every random choice')
     .option('--json', 'print the result as JSON on stdout')
     .option('--state-dir <dir>', 'state directory', DEFAULT_STATE_DIR)
+    .option(...KEEP_OPTION)
     .action((file: string, options: CapacityCommandOptions) => capacityCommand(file, options));
 }
 
@@ -122,6 +125,7 @@ async function capacitySearch(
     throw err;
   }
   const outDir = outDirFor(options.out, `capacity-${scenario.name}`);
+  const keep = options.keep === undefined ? undefined : parseKeep(options.keep);
   return againstRunTarget(options, outDir, signal, async (session) => {
     const result = await runCapacity({ ...session, scenario, scenarioFile: file, settings });
     const capacity = result.summary.capacity!;
@@ -134,6 +138,7 @@ async function capacitySearch(
       progressLine(capacity.recommendation.text);
     }
     printVerdict(result.summary, outDir);
+    if (keep) progressLine(retentionLine(await applyRetention(keep, outDir, options.stateDir)));
     return result.exitCode;
   });
 }

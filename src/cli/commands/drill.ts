@@ -4,11 +4,13 @@ import { runDrill } from '../../run/run-drill.js';
 import { DEFAULT_STATE_DIR } from '../../stack/state.js';
 import { outDirFor, printVerdict, runInFrame } from '../command-frame.js';
 import { colour, progressLine } from '../output.js';
+import { applyRetention, KEEP_OPTION, parseKeep, retentionLine } from '../retention.js';
 
 interface DrillCommandOptions {
   short?: boolean;
   out?: string;
   stateDir: string;
+  keep?: string;
 }
 
 export function registerDrillCommand(program: Command): void {
@@ -29,6 +31,7 @@ export function registerDrillCommand(program: Command): void {
     .option('--short', "run the drill's short form (what CI runs)")
     .option('--out <dir>', 'output directory (default: reports/<time>-<drill>)')
     .option('--state-dir <dir>', 'state directory (secrets, seed credentials)', DEFAULT_STATE_DIR)
+    .option(...KEEP_OPTION)
     .action((file: string, options: DrillCommandOptions) => drillCommand(file, options));
 }
 
@@ -38,6 +41,7 @@ function drillCommand(file: string, options: DrillCommandOptions): Promise<void>
     async ({ signal }) => {
       const drill = await loadDrillFile(file);
       const outDir = outDirFor(options.out, drill.name);
+      const keep = options.keep === undefined ? undefined : parseKeep(options.keep);
       const result = await runDrill({
         drill,
         ...(options.short && { short: true }),
@@ -61,6 +65,7 @@ function drillCommand(file: string, options: DrillCommandOptions): Promise<void>
         progressLine(audits.ok ? colour.ok(line) : colour.bad(line));
       }
       printVerdict(result.summary, outDir);
+      if (keep) progressLine(retentionLine(await applyRetention(keep, outDir, options.stateDir)));
       return result.exitCode;
     },
   );

@@ -6,6 +6,8 @@ import { parseListenAddress } from '../../metrics/prometheus.js';
 import { runScenario } from '../../run/run-scenario.js';
 import { DEFAULT_STATE_DIR } from '../../stack/state.js';
 import { againstRunTarget, outDirFor, printVerdict, runInFrame } from '../command-frame.js';
+import { progressLine } from '../output.js';
+import { applyRetention, KEEP_OPTION, parseKeep, retentionLine } from '../retention.js';
 
 interface RunCommandOptions {
   env?: string;
@@ -15,6 +17,7 @@ interface RunCommandOptions {
   seed?: string;
   prometheus?: string;
   stateDir: string;
+  keep?: string;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -39,6 +42,7 @@ export function registerRunCommand(program: Command): void {
     .option('--seed <text>', 'seed of every random choice: the same seed repeats the same actions')
     .option('--prometheus <host:port>', 'serve the harness metrics for Prometheus while running')
     .option('--state-dir <dir>', 'state directory', DEFAULT_STATE_DIR)
+    .option(...KEEP_OPTION)
     .action((file: string, options: RunCommandOptions) => runCommand(file, options));
 }
 
@@ -60,6 +64,7 @@ async function runCommand(file: string, options: RunCommandOptions): Promise<voi
       };
       const prometheus = options.prometheus ? parseListenAddress(options.prometheus) : undefined;
       const outDir = outDirFor(options.out, scenario.name);
+      const keep = options.keep === undefined ? undefined : parseKeep(options.keep);
       return againstRunTarget(options, outDir, signal, async (session) => {
         const result = await runScenario({
           ...session,
@@ -69,6 +74,7 @@ async function runCommand(file: string, options: RunCommandOptions): Promise<voi
           ...(prometheus && { prometheus }),
         });
         printVerdict(result.summary, outDir);
+        if (keep) progressLine(retentionLine(await applyRetention(keep, outDir, options.stateDir)));
         return result.exitCode;
       });
     },

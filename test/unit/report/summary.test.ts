@@ -214,6 +214,19 @@ describe('verdict rules', () => {
     expect(verdictLine(summary)).toMatch(/^verdict: INVALID \(harness saturated\) — /);
   });
 
+  test('lost acknowledged posts fail the run even when the harness saturated', () => {
+    const checks = {
+      faults: 1,
+      audits: true,
+      postsLost: 'audit: 3 acknowledged post(s) lost (first: a, b, c)',
+    };
+    const { verdict, reason } = decideVerdict([ok], saturated, [checks.postsLost], checks);
+    expect(verdict).toBe('fail');
+    expect(reason).toMatch(/^audit: 3 acknowledged post\(s\) lost .*; the harness was also saturated/);
+    // Without lost posts a saturated run stays invalid (misses may be the harness's own doing).
+    expect(decideVerdict([ok], saturated, ['audit: 2 of 9 delivery(ies) missed']).verdict).toBe('invalid');
+  });
+
   test('exit codes: pass 0, fail 99, invalid 99', () => {
     expect(exitCodeFor('pass')).toBe(0);
     expect(exitCodeFor('fail')).toBe(99);

@@ -129,8 +129,11 @@ describe('reading acknowledged posts back', () => {
       flaky: (n) => (n <= 2 ? 503 : 200),
       dead: () => 503,
     });
+    // Room for flaky's two 503s and their back-off (1 s, then 2 s) even on a loaded machine;
+    // with `fast`'s 1.5 s the deadline could pass before its third try and list it unverified.
     const result = await readBackPosts(['found', 'lost', 'lagging', 'flaky', 'dead', 'found'], {
       ...fast,
+      retryForMs: 6_000,
       urls: [url],
     });
     expect(result).toEqual({ checked: 5, lost: ['lost'], unverified: ['dead'] });

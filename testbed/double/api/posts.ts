@@ -63,7 +63,7 @@ class PendingPostIds {
 
 const pendingPosts = new PendingPostIds();
 
-async function postingContext(s: Services, channelId: string, userId: string) {
+export async function postingContext(s: Services, channelId: string, userId: string) {
   const { rows } = await s.db.write<ChannelRow & { is_member: boolean; sender_username: string | null }>(
     'ChannelStore.Get',
     `SELECT ${CHANNEL_COLUMNS},
@@ -236,7 +236,7 @@ export function registerPostRoutes(api: ApiRouter): void {
 }
 
 /** Saves the post (or, in the unsafe ack-before-commit mode, acknowledges it first). */
-async function createPost(
+export async function createPost(
   s: Services,
   channel: ChannelRow,
   senderUsername: string,

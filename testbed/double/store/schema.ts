@@ -175,6 +175,15 @@ CREATE INDEX IF NOT EXISTS file_infos_post ON file_infos (post_id) WHERE post_id
 CREATE INDEX IF NOT EXISTS reactions_post ON reactions (post_id, create_at);
 CREATE INDEX IF NOT EXISTS threads_last_reply ON threads (last_reply_at DESC);
 
+CREATE TABLE IF NOT EXISTS incoming_webhooks (
+  id text PRIMARY KEY,
+  channel_id text NOT NULL,
+  user_id text NOT NULL,
+  team_id text NOT NULL,
+  display_name text NOT NULL DEFAULT '',
+  description text NOT NULL DEFAULT '',
+  create_at bigint NOT NULL
+);
 CREATE TABLE IF NOT EXISTS drafts (
   user_id text NOT NULL,
   channel_id text NOT NULL,
