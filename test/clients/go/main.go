@@ -99,7 +99,9 @@ func main() {
 	order := []string{}
 	deadline := time.After(10 * time.Second)
 	posted := false
-	for !posted {
+	// Events and replies come on two channels and select picks among ready ones at random, so
+	// keep reading until both the posted event and the challenge reply have been seen.
+	for !posted || !contains(order, "reply:OK") {
 		select {
 		case ev := <-ws.EventChannel:
 			order = append(order, "event:"+string(ev.EventType()))
@@ -118,7 +120,7 @@ func main() {
 			order = append(order, "reply:"+r.Status)
 		case <-deadline:
 			summary["ws_order"] = order
-			fail("websocket", fmt.Errorf("no posted event within 10 s"))
+			fail("websocket", fmt.Errorf("no posted event and OK reply within 10 s"))
 		}
 	}
 	summary["ws_order"] = order
