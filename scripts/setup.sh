@@ -39,6 +39,10 @@ nginx_path >/dev/null || missing_packages+=(nginx-light)
 [[ -x /usr/bin/chromium ]] || missing_packages+=(chromium)
 # coturn (BSD): the TURN relay of the native stack's Calls media path (the users-turn link).
 command -v turnserver >/dev/null 2>&1 || missing_packages+=(coturn)
+# python3-venv (PSF): the venv of the Python third-party client test (mattermostdriver).
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  missing_packages+=(python3-venv)
+fi
 
 if ((${#missing_packages[@]} > 0)); then
   command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install ${missing_packages[*]} by hand"
