@@ -5,7 +5,7 @@ import { type SignedUp, signUp } from '../support/mattermost.js';
 
 // Mattermost semantics beyond "the route exists": WebSocket reply order, path cleaning, user-list
 // filters, profile image ETags, thumbnails of non-images. Each case is one a real client depends on
-// (../shared/reference/client-traffic.md 2.2, 6.1, 6.3, 6.4, 6.5).
+// (the project's client-traffic notes; docs/protocol.md and Mattermost's public source).
 
 let cluster: DoubleCluster;
 let alice: SignedUp;

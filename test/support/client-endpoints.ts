@@ -1,6 +1,6 @@
 // The one list of REST endpoints real Mattermost clients call: the web app's login, first load and
 // resync, and every Client4 call reached by load-test-ng's simulcontroller (actions, startup,
-// periodic and event-driven requests). Source: ../shared/reference/client-traffic.md sections 1-5;
+// periodic and event-driven requests). Source: load-test-ng's simulcontroller and the web app (docs/protocol.md, docs/scenarios.md);
 // keys: its section 7 (what Mattermost's Go model always writes). The double's conformance test
 // walks this list and fails on any entry the double does not serve with this status and shape,
 // and the harness's user model (src/load, src/mattermost) is checked against it, so the two sides

@@ -1,5 +1,5 @@
 // The JSON keys Mattermost's Go model always writes, per wire type (server/public v0.4.2, marshalled
-// zero values; ../shared/reference/client-traffic.md section 7). Kept apart from the endpoint list
+// zero values; the keys Mattermost's server always writes, see docs/protocol.md). Kept apart from the endpoint list
 // so the list stays readable; both the double's conformance test and the harness's checks use them.
 
 export const USER_KEYS = [
