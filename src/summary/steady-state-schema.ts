@@ -11,7 +11,10 @@ export const SteadyStateCheckSchema = Type.Object(
     criterion: Type.Union([Type.Literal('errorRate'), Type.Literal('avgMs'), Type.Literal('p99Ms')], {
       description: 'errorRate: share of requests answered 5xx or timed out; avgMs, p99Ms: http_req_duration.',
     }),
-    limit: Type.Number({ description: 'The value must stay under this.' }),
+    limit: Type.Number({
+      description:
+        "The value must stay under this. errorRate allows the limit's share of the requests rounded up (one failure in 2,000 requests passes a 0.025 % limit, two do not).",
+    }),
     value: NumberOrNull('Measured in the phase; null without requests (not judged).'),
     ok: Type.Boolean(),
   },

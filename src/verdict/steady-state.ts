@@ -115,8 +115,9 @@ export class SteadyStateObserver {
       value: value === null ? null : Number(value.toPrecision(6)),
       ok: value === null || value < limit,
     });
+    const errors = errorBudget(failures, requests, criteria.errorRate);
     const checks = [
-      check('errorRate', criteria.errorRate, requests > 0 ? failures / requests : null),
+      { ...check('errorRate', criteria.errorRate, requests > 0 ? failures / requests : null), ok: errors.ok },
       check('avgMs', criteria.avgMs, avg),
       check('p99Ms', criteria.p99Ms, p99),
     ];
@@ -126,8 +127,8 @@ export class SteadyStateObserver {
       requests === 0
         ? `no requests in the ${seconds} s ${name === 'before-faults' ? 'before the first fault' : 'after the last recovery'}: not judged`
         : failed.length === 0
-          ? `steady over ${seconds} s: ${describe(checks)}`
-          : `not steady over ${seconds} s: ${describe(failed)}`;
+          ? `steady over ${seconds} s: ${describe(checks, errors)}`
+          : `not steady over ${seconds} s: ${describe(failed, errors)}`;
     return {
       phase: name,
       startedAt: new Date(from).toISOString(),
@@ -140,11 +141,29 @@ export class SteadyStateObserver {
   }
 }
 
-function describe(checks: readonly SteadyStateCheck[]): string {
+/**
+ * Failures the error-rate limit allows over `requests`: the limit's share, rounded up. A phase of
+ * 20 s holds about 2,000 requests, and one failure in them is 0.05 %: a 0.025 % rate cannot be told
+ * from 0 on so few, so one failure is allowed there and two are not. On long phases the rounding
+ * no longer matters and the check is the plain rate.
+ */
+export function errorBudget(
+  failures: number,
+  requests: number,
+  limit: number,
+): { failures: number; allowed: number; ok: boolean } {
+  const allowed = requests > 0 ? Math.ceil(limit * requests - 1e-9) : 0;
+  return { failures, allowed, ok: requests === 0 || failures <= allowed };
+}
+
+function describe(
+  checks: readonly SteadyStateCheck[],
+  errors: { failures: number; allowed: number },
+): string {
   return checks
     .map((c) =>
       c.criterion === 'errorRate'
-        ? `5xx+timeouts ${formatPct(c.value)} (limit ${formatPct(c.limit)})`
+        ? `5xx+timeouts ${formatPct(c.value)} (limit ${formatPct(c.limit)}: ${errors.failures} failed, ${errors.allowed} allowed)`
         : `${c.criterion === 'avgMs' ? 'avg' : 'p99'} ${c.value === null ? '–' : Math.round(c.value)} ms (limit ${c.limit} ms)`,
     )
     .join(', ');
