@@ -93,7 +93,7 @@ const program = new Command('mm-double')
   )
   .addHelpText(
     'after',
-    '\nS3 credentials come from MM_FILESETTINGS_AMAZONS3ACCESSKEYID and MM_FILESETTINGS_AMAZONS3SECRETACCESSKEY\n(never from the command line). Calls ICE servers (with TURN credentials) come from\nMM_CALLS_ICE_SERVERS_CONFIGS, a JSON array of {urls, username?, credential?}, as for the plugin.\nSIGTERM or SIGINT stops the node gracefully.',
+    '\nS3 credentials come from MM_FILESETTINGS_AMAZONS3ACCESSKEYID and MM_FILESETTINGS_AMAZONS3SECRETACCESSKEY\n(never from the command line). Calls ICE servers (with TURN credentials) come from\nMM_CALLS_ICE_SERVERS_CONFIGS, a JSON array of {urls, username?, credential?}, as for the plugin.\nMMDOUBLE_CONFIG_JSON sets Mattermost config keys over the defaults (a JSON object, e.g.\n{"EmailSettings":{"PushNotificationContents":"id_loaded"}}); GET/PUT /api/v4/config show and change them.\nSIGTERM or SIGINT stops the node gracefully.',
   )
   .showHelpAfterError('(run mm-double --help for the options)')
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
@@ -152,6 +152,21 @@ function iceServersFromEnv(): NonNullable<DoubleConfig['calls']>['iceServers'] {
   return value as NonNullable<DoubleConfig['calls']>['iceServers'];
 }
 
+/** MMDOUBLE_CONFIG_JSON: Mattermost config keys over the defaults (in the environment: it may hold secrets). */
+function mmConfigFromEnv(): DoubleConfig['mmConfig'] {
+  const raw = process.env.MMDOUBLE_CONFIG_JSON;
+  if (!raw) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    usage('MMDOUBLE_CONFIG_JSON: expected a JSON object of Mattermost config sections');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    usage('MMDOUBLE_CONFIG_JSON: expected a JSON object of Mattermost config sections');
+  return value as DoubleConfig['mmConfig'];
+}
+
 let listen: { host: string; port: number };
 try {
   listen = hostPort(String(opts.listen));
@@ -183,7 +198,7 @@ const config: DoubleConfig = {
   unsafe: opts.unsafe ?? new Set(),
 };
 
-const node = new DoubleNode(config);
+const node = new DoubleNode({ ...config, mmConfig: mmConfigFromEnv() });
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {

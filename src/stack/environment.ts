@@ -112,6 +112,11 @@ const AdminSchema = ClosedObject(
       default: 'MMDRILL_ADMIN_PASSWORD',
       description: "Name of the environment variable that holds the admin's password.",
     }),
+    tokenEnv: PatternString('^[A-Za-z_][A-Za-z0-9_]*$', 'expected an environment variable name', {
+      default: 'MMDRILL_ADMIN_TOKEN',
+      description:
+        "Name of the environment variable that may hold a system admin's personal access token. When it is set, read-only commands (`mmdrill audit sovereignty`) use the token instead of logging in.",
+    }),
     password: ForbiddenKey(
       'passwords never go in environment files: put it in an environment variable and name that variable with passwordEnv',
     ),
@@ -145,8 +150,24 @@ const ContainersSchema = ClosedObject(
   { default: {}, description: 'Settings of the containers provider (only with provider: containers).' },
 );
 
+/** Mattermost config sections (ServiceSettings, EmailSettings, ..., FeatureFlags) and their keys. */
+const MattermostConfigSchema = Type.Record(
+  Type.String({ pattern: '^([A-Z][A-Za-z0-9]*Settings|FeatureFlags)$' }),
+  Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9]*$' }), Type.Unknown(), {
+    errorMessage: 'expected a map of Mattermost config keys, e.g. { EnableLinkPreviews: false }',
+  }),
+  {
+    default: {},
+    errorMessage:
+      'expected Mattermost config sections (ServiceSettings, EmailSettings, ..., FeatureFlags), each a map of keys',
+    description:
+      "Mattermost configuration of the test double's app nodes, merged key by key over Mattermost's defaults (what GET /api/v4/config answers), e.g. { EmailSettings: { PushNotificationContents: id_loaded } }. The native stack sets EmailSettings.PushNotificationServer to its push-proxy sink unless given here. Keys the double does not act on are still stored and reported.",
+  },
+);
+
 const TestDoubleSchema = ClosedObject(
   {
+    config: Type.Optional(MattermostConfigSchema),
     unsafe: Type.Array(
       StringEnum(['ack-before-commit', 'drop-events', 'leak-memory', 'creeping-latency'] as const, {
         description: 'An unsafe mode.',

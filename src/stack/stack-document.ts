@@ -14,6 +14,7 @@ const ComponentKind = Type.Union(
     'toxiproxy',
     'media-server',
     'turn',
+    'push-proxy',
   ].map((k) => Type.Literal(k)),
   { description: 'What the component is.' },
 );

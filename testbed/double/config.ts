@@ -1,3 +1,5 @@
+import type { ConfigObject } from './mm-config/defaults.js';
+
 export interface ObjectStoreConfig {
   endpoint: string;
   bucket: string;
@@ -37,6 +39,11 @@ export interface DoubleConfig {
   capacityLimit?: CapacityLimitConfig;
   /** Calls enabled (absent: a server without the Calls plugin). */
   calls?: DoubleCallsConfig;
+  /**
+   * Mattermost configuration keys set over the defaults (mm-config/initial.ts), e.g.
+   * `{ EmailSettings: { PushNotificationContents: 'id_loaded' } }`; from MMDOUBLE_CONFIG_JSON.
+   */
+  mmConfig?: ConfigObject;
   /** Mattermost's server version, e.g. "10.5.0"; also sent as X-Version-Id. */
   version: string;
   versionId: string;

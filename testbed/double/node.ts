@@ -10,6 +10,8 @@ import { RateLimiter } from './http/rate-limit.js';
 import { ApiRouter, writeJson } from './http/router.js';
 import { jsonLogger, type Logger } from './log.js';
 import { DoubleMetrics } from './metrics.js';
+import { initialConfig } from './mm-config/initial.js';
+import { ConfigStore } from './mm-config/store.js';
 import type { WsEvent } from './model/types.js';
 import { registerRoutes } from './routes.js';
 import type { Services } from './services.js';
@@ -56,6 +58,7 @@ export class DoubleNode {
       capacityGate: config.capacityLimit ? new CapacityGate(config.capacityLimit) : null,
       calls: config.calls ? new CallsPlugin(config.calls, config.nodeId, publisher, this.log) : null,
       log: this.log,
+      mmConfig: new ConfigStore(db, initialConfig(config), this.log),
     };
     this.hub = new WebSocketHub(this.services);
     this.bus = new ClusterBus(config.databaseUrl, config.nodeId, metrics, this.log);
@@ -93,6 +96,7 @@ export class DoubleNode {
         await new Promise((r) => setTimeout(r, 500));
       }
     }
+    await this.services.mmConfig.start();
     await this.bus.start((event) => this.hub.deliver(event));
     this.services.calls?.start();
     await listen(this.server, this.config.listenHost, this.config.listenPort);
@@ -140,6 +144,7 @@ export class DoubleNode {
     await new Promise<void>((resolve) =>
       this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve(),
     );
+    this.services.mmConfig.close();
     await this.bus.close();
     await this.services.db.close();
     this.services.files?.close();

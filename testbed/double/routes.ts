@@ -23,6 +23,8 @@ import { registerUserExtraRoutes } from './api/user-extras.js';
 import { registerUserListRoutes } from './api/user-lists.js';
 import { registerUserRoutes } from './api/users.js';
 import type { ApiRouter } from './http/router.js';
+import { registerConfigRoutes } from './mm-config/routes.js';
+import { registerDeviceRoutes } from './push/routes.js';
 
 // Every API area registers its own routes; adding an area touches its file and this list.
 export function registerRoutes(api: ApiRouter): void {
@@ -50,4 +52,6 @@ export function registerRoutes(api: ApiRouter): void {
   registerBookmarkRoutes(api);
   registerScheduledPostRoutes(api);
   registerCustomProfileAttributeRoutes(api);
+  registerDeviceRoutes(api);
+  registerConfigRoutes(api);
 }

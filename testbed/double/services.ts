@@ -5,6 +5,7 @@ import type { CapacityGate } from './http/capacity-gate.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { Logger } from './log.js';
 import type { DoubleMetrics } from './metrics.js';
+import type { ConfigStore } from './mm-config/store.js';
 import type { Database } from './store/db.js';
 import type { SessionStore } from './store/sessions.js';
 import type { EventPublisher } from './ws/broadcast.js';
@@ -22,4 +23,6 @@ export interface Services {
   /** The Calls plugin, when the node links to an rtcd double. */
   calls: CallsPlugin | null;
   log: Logger;
+  /** The Mattermost configuration (GET/PUT /api/v4/config); decides e.g. push notifications. */
+  mmConfig: ConfigStore;
 }

@@ -19,10 +19,12 @@ import type { StackComponent, StackDocument, StackProxy } from '../stack-documen
 import { ToxiproxyClient } from '../toxiproxy-client.js';
 import { anyAlive, healthOfDetached, stopDetachedProcesses } from './detached.js';
 import { DoubleAppNode } from './double-node.js';
+import { testDoubleArgs, testDoubleEnv } from './double-settings.js';
 import { NginxLoadBalancer } from './nginx.js';
 import { VersityGateway } from './object-store.js';
 import { freePort } from './ports.js';
 import { PostgresCluster } from './postgres.js';
+import { PushSink } from './push-sink.js';
 import { type CallsTier, describeCallsTier, startCallsTier } from './rtcd-tier.js';
 import { ToxiproxyServer } from './toxiproxy.js';
 
@@ -35,6 +37,7 @@ interface NativeParts {
   apps: DoubleAppNode[];
   nginx: NginxLoadBalancer;
   calls: CallsTier | null;
+  pushSink: PushSink;
 }
 
 /** Anything started, in start order, so that teardown can go in reverse. */
@@ -190,6 +193,12 @@ export class NativeProvider implements StackProvider {
       lbUpstreams.push(await through(`lb-app-${i + 1}`, 'lb-app', port));
 
     const calls = await startCallsTier(env, { dir, step, track, through });
+    const pushSink = track(new PushSink({ dir: join(dir, 'push-sink') }));
+    await step(
+      'push-sink',
+      () => pushSink.start(),
+      (p) => p.url,
+    );
 
     const apps = appPorts.map(
       (port, i) =>
@@ -210,7 +219,7 @@ export class NativeProvider implements StackProvider {
                 }
               : undefined,
           extraArgs: [...testDoubleArgs(env.testDouble), ...(calls?.appArgs ?? [])],
-          extraEnv: calls?.appEnv,
+          extraEnv: { ...calls?.appEnv, ...testDoubleEnv(env.testDouble, pushSink.url) },
         }),
     );
     // The first node creates the schema; the others start together after it.
@@ -258,7 +267,7 @@ export class NativeProvider implements StackProvider {
       () => env.admin.username,
     );
 
-    const parts: NativeParts = { primary, replica, objectStore, toxiproxy, apps, nginx, calls };
+    const parts: NativeParts = { primary, replica, objectStore, toxiproxy, apps, nginx, calls, pushSink };
     const document: StackDocument = {
       version: 1,
       name: env.name,
@@ -312,6 +321,13 @@ function describe(p: NativeParts): StackComponent[] {
       log: p.toxiproxy.logFile,
     });
   out.push(...describeCallsTier(p.calls));
+  out.push({
+    name: 'push-sink',
+    kind: 'push-proxy',
+    url: p.pushSink.url,
+    pid: p.pushSink.pid,
+    log: p.pushSink.logFile,
+  });
   for (const app of p.apps)
     out.push({ name: app.nodeId, kind: 'app', url: app.url, pid: app.pid, log: app.logFile });
   out.push({
@@ -383,6 +399,7 @@ class NativeStack implements RunningStack {
     if (name === 'nginx') return p.nginx;
     if (name === 'rtcd') return p.calls?.rtcd ?? null;
     if (name === 'coturn') return p.calls?.coturn ?? null;
+    if (name === 'push-sink') return p.pushSink;
     return p.apps.find((a) => a.nodeId === name) ?? null;
   }
 
@@ -397,6 +414,7 @@ class NativeStack implements RunningStack {
     await Promise.all(p.apps.map((a) => a.stop()));
     await p.calls?.coturn?.stop();
     await p.calls?.rtcd.stop();
+    await p.pushSink.stop();
     await p.toxiproxy?.stop();
     await p.objectStore?.stop();
     await p.replica?.stop();
@@ -407,23 +425,20 @@ class NativeStack implements RunningStack {
   detach(): void {
     const p = this.parts;
     const calls = [p.calls?.rtcd, p.calls?.coturn];
-    for (const part of [p.primary, p.replica, p.objectStore, p.toxiproxy, ...calls, ...p.apps, p.nginx])
+    for (const part of [
+      p.primary,
+      p.replica,
+      p.objectStore,
+      p.toxiproxy,
+      ...calls,
+      p.pushSink,
+      ...p.apps,
+      p.nginx,
+    ])
       part?.detach();
   }
 }
 
 export function toxiproxyClientFor(document: StackDocument): ToxiproxyClient | null {
   return document.toxiproxy ? new ToxiproxyClient(document.toxiproxy) : null;
-}
-
-/** The test double's flags for the environment's `testDouble` settings. */
-function testDoubleArgs(settings: NativeEnvironment['testDouble']): string[] {
-  const args = settings.unsafe.length > 0 ? ['--unsafe', settings.unsafe.join(',')] : [];
-  const cap = settings.capacityLimit;
-  if (cap !== undefined)
-    args.push(
-      '--capacity-limit',
-      `${cap.concurrency}:${Math.max(1, Math.round(parseDuration(cap.serviceTime)))}`,
-    );
-  return args;
 }

@@ -1,9 +1,9 @@
 import type { RequestContext } from '../http/context.js';
 import { ok, statusOk } from '../http/context.js';
-import { AppError, forbidden } from '../http/errors.js';
+import { AppError } from '../http/errors.js';
 import type { ApiRouter } from '../http/router.js';
+import { type ConfigObject, type ConfigValue, valueAt } from '../mm-config/defaults.js';
 import type { Services } from '../services.js';
-import { isSystemAdmin } from '../store/users.js';
 
 // What clients read before anything else: the client config and licence (the web app's first two
 // requests, LTNG's feature switches), the site root LTNG fetches as "static assets", webapp
@@ -11,23 +11,62 @@ import { isSystemAdmin } from '../store/users.js';
 // The double presents itself as a licensed server with every feature LTNG gates on switched on,
 // so every simulcontroller action can run (../shared/reference/client-traffic.md 1.2, 6.8, 6.9).
 
+/** The URL the client reached (a configured SiteURL is not followed: clients must reach the double). */
 function siteUrl(ctx: RequestContext): string {
   return `http://${ctx.req.headers.host ?? '127.0.0.1'}`;
 }
 
+/** The client config's flat string form of a config value ("true", "full", "0"). */
+function flat(config: ConfigObject, path: string): string {
+  const value: ConfigValue | undefined = valueAt(config, path.split('.'));
+  return value === undefined || value === null ? '' : String(value);
+}
+
+/** Client keys that follow the server config (server/config/client.go), by config path. */
+const FROM_CONFIG: Readonly<Record<string, string>> = {
+  SendPushNotifications: 'EmailSettings.SendPushNotifications',
+  EnableLinkPreviews: 'ServiceSettings.EnableLinkPreviews',
+  EnablePermalinkPreviews: 'ServiceSettings.EnablePermalinkPreviews',
+  HasImageProxy: 'ImageProxySettings.Enable',
+  EnableDiagnostics: 'LogSettings.EnableDiagnostics',
+  DiagnosticsEnabled: 'LogSettings.EnableDiagnostics',
+  EnableMarketplace: 'PluginSettings.EnableMarketplace',
+  EnableGifPicker: 'ServiceSettings.EnableGifPicker',
+  SendEmailNotifications: 'EmailSettings.SendEmailNotifications',
+  EmailNotificationContentsType: 'EmailSettings.EmailNotificationContentsType',
+  EnableSignUpWithEmail: 'EmailSettings.EnableSignUpWithEmail',
+  EnableSignInWithEmail: 'EmailSettings.EnableSignInWithEmail',
+  EnableSignInWithUsername: 'EmailSettings.EnableSignInWithUsername',
+  EnableSignUpWithOffice365: 'Office365Settings.Enable',
+  EnableSignUpWithOpenId: 'OpenIdSettings.Enable',
+  EnableSaml: 'SamlSettings.Enable',
+  EnableMultifactorAuthentication: 'ServiceSettings.EnableMultifactorAuthentication',
+  EnforceMultifactorAuthentication: 'ServiceSettings.EnforceMultifactorAuthentication',
+  EnableComplianceExport: 'MessageExportSettings.EnableExport',
+  DataRetentionEnableMessageDeletion: 'DataRetentionSettings.EnableMessageDeletion',
+  DataRetentionEnableFileDeletion: 'DataRetentionSettings.EnableFileDeletion',
+  EnableEmailInvitations: 'ServiceSettings.EnableEmailInvitations',
+  RequireEmailVerification: 'EmailSettings.RequireEmailVerification',
+  EnableCustomEmoji: 'ServiceSettings.EnableCustomEmoji',
+  SiteName: 'TeamSettings.SiteName',
+};
+
 function clientConfig(ctx: RequestContext, s: Services): Record<string, string> {
+  const config = s.mmConfig.current();
   const url = siteUrl(ctx);
+  const fromConfig = Object.fromEntries(
+    Object.entries(FROM_CONFIG).map(([key, path]) => [key, flat(config, path)]),
+  );
   return {
+    ...fromConfig,
     Version: s.config.version,
     BuildNumber: s.config.version,
     BuildHash: 'double',
     BuildEnterpriseReady: 'true',
     SiteURL: url,
-    SiteName: 'Mattermost',
     WebsocketURL: url.replace(/^http/, 'ws'),
     WebsocketPort: '80',
     WebsocketSecurePort: '443',
-    DiagnosticsEnabled: 'false',
     EnableClientMetrics: 'true',
     EnableUserStatuses: 'true',
     EnableUserTypingMessages: 'true',
@@ -40,7 +79,6 @@ function clientConfig(ctx: RequestContext, s: Services): Record<string, string> 
     DisableRefetchingOnBrowserFocus: 'false',
     DisableWakeUpReconnectHandler: 'false',
     ExperimentalViewArchivedChannels: 'true',
-    EnableCustomEmoji: 'false',
     EnableFileAttachments: 'true',
     MaxFileSize: String(s.config.maxFileSizeBytes),
     MaxPostSize: '16383',
@@ -49,7 +87,9 @@ function clientConfig(ctx: RequestContext, s: Services): Record<string, string> 
     FeatureFlagChannelBookmarks: 'true',
     FeatureFlagCustomProfileAttributes: 'true',
     FeatureFlagWebSocketEventScope: 'true',
-    IsDefaultMarketplace: 'true',
+    IsDefaultMarketplace: String(
+      flat(config, 'PluginSettings.MarketplaceURL') === 'https://api.integrations.mattermost.com',
+    ),
     NoAccounts: 'false',
   };
 }
@@ -65,6 +105,10 @@ const CLIENT_LICENSE: Record<string, string> = {
   Cluster: 'true',
   Metrics: 'true',
   Users: '0',
+  IDLoadedPushNotifications: 'true',
+  DataRetention: 'true',
+  Compliance: 'true',
+  MessageExport: 'true',
 };
 
 function formatQuery(ctx: RequestContext, key: string): void {
@@ -115,29 +159,6 @@ export function registerClientConfigRoutes(api: ApiRouter): void {
     },
     { auth: false },
   );
-
-  api.get('/api/v4/config', 'getConfig', async (ctx, s) => {
-    if (!isSystemAdmin(ctx.me.roles)) throw forbidden('sysconsole_read_*');
-    const client = clientConfig(ctx, s);
-    return ok({
-      ServiceSettings: {
-        SiteURL: client.SiteURL,
-        CollapsedThreads: client.CollapsedThreads,
-        AllowSyncedDrafts: true,
-        ScheduledPosts: true,
-        EnableUserTypingMessages: true,
-        MaxNotificationsPerChannel: 1000,
-        UniqueEmojiReactionLimitPerPost: 50,
-      },
-      TeamSettings: { MaxUsersPerTeam: 100_000, ExperimentalViewArchivedChannels: true },
-      FeatureFlags: {
-        GraphQL: false,
-        ChannelBookmarks: true,
-        CustomProfileAttributes: true,
-        WebSocketEventScope: true,
-      },
-    });
-  });
 
   api.get('/api/v4/limits/server', 'getServerLimits', async (_ctx, s) => {
     const { rows } = await s.db.read<{ n: string }>(

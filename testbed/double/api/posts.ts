@@ -4,6 +4,7 @@ import { AppError, forbidden, invalidParam } from '../http/errors.js';
 import type { ApiRouter } from '../http/router.js';
 import { isValidId, newId } from '../model/ids.js';
 import type { Post } from '../model/types.js';
+import { sendPushNotifications } from '../push/sender.js';
 import type { Services } from '../services.js';
 import { CHANNEL_COLUMNS, type ChannelRow } from '../store/channels.js';
 import { deletePost, type NewPost, type PostChange, savePost, updatePost } from '../store/post-save.js';
@@ -295,6 +296,7 @@ export async function createPost(
   const post = toPost(saved.row, input.pending_post_id);
   if (post.file_ids.length > 0) await addMetadata(s.db, [post], { primary: true });
   publishPosted(s, post, { channel, senderUsername, mentions, followers: saved.followers });
+  sendPushNotifications(s, post, { channel, senderUsername, mentions });
   if (post.root_id) publishThreadUpdates(s, post.root_id, channel.team_id);
   return post;
 }

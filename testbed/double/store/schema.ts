@@ -277,6 +277,16 @@ CREATE TABLE IF NOT EXISTS post_acknowledgements (
   acknowledged_at bigint NOT NULL,
   PRIMARY KEY (post_id, user_id)
 );
+
+-- Mattermost's database configuration store: one active row holds the whole config as JSON.
+CREATE TABLE IF NOT EXISTS configurations (
+  id text PRIMARY KEY,
+  value jsonb NOT NULL,
+  create_at bigint NOT NULL,
+  active boolean NOT NULL DEFAULT true
+);
+-- A mobile session's device (PUT /api/v4/users/sessions/device): push notifications go to it.
+ALTER TABLE sessions ADD COLUMN IF NOT EXISTS device_id text NOT NULL DEFAULT '';
 `;
 
 const SCHEMA_LOCK_KEY = 7_366_510_001;
