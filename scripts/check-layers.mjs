@@ -17,7 +17,7 @@ export const LAYERS = [
   ['config', 'metrics'],
   ['mattermost'],
   ['stack'],
-  ['summary', 'seed', 'faults'],
+  ['summary', 'seed', 'faults', 'sovereignty'],
   ['verdict'],
   ['report', 'load'],
   ['capacity', 'export'],

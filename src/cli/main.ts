@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, PreparationFailure, UsageError } from '../common/exit-codes.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerCapacityCommand } from './commands/capacity.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerDoctorCommand } from './commands/doctor.js';
@@ -37,6 +38,7 @@ registerCompareCommand(program);
 registerHistoryCommand(program);
 registerNotifyCommand(program);
 registerExportCommands(program);
+registerAuditCommand(program);
 
 try {
   await program.parseAsync(process.argv);

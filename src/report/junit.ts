@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Summary } from '../summary/summary-schema.js';
 import { commandLine, integer, ms, percent } from './format.js';
 import { thresholdValue } from './metric-tables.js';
+import { sovereigntyCases } from './sovereignty-tables.js';
 
 // junit.xml: every check of the run as a test case (one per threshold, target check, fault
 // verdict and audit, plus the harness's own health), in the Jenkins/Surefire JUnit format that
@@ -173,6 +174,7 @@ export function renderJunit(summary: Summary): string {
     faultSuite(summary),
     driftSuite(summary),
     auditSuite(summary),
+    { name: 'sovereignty', cases: sovereigntyCases(summary) },
     harnessSuite(summary),
   ].filter((s): s is Suite => s !== undefined && s.cases.length > 0);
   const count = (cases: readonly TestCase[]) => ({

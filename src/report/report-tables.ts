@@ -7,6 +7,7 @@ import { actionTable, endpointTable, targetTable, thresholdTable } from './metri
 import { preparationTable } from './preparation-table.js';
 import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
 import { runInfoTable } from './run-info.js';
+import { sovereigntyTable } from './sovereignty-tables.js';
 import { steadyStateTable } from './steady-state-table.js';
 import type { Table } from './table-model.js';
 import type { TimelineFault } from './timeline.js';
@@ -22,6 +23,7 @@ export function reportTables(
   { endpoints }: { endpoints: boolean },
 ): (Table | undefined)[] {
   return [
+    sovereigntyTable(summary),
     capacityTable(summary),
     capacityCriteriaTable(summary),
     steadyStateTable(summary),

@@ -1,0 +1,403 @@
+// The sovereignty controls as data: one row per setting that decides whether content, media or
+// metadata can leave a sovereign network, with the value a sovereign deployment wants, why, how
+// to fix it and the NIST SP 800-53 Rev. 5 controls it supports. Facts (keys, defaults, what each
+// contacts) follow Mattermost's server code and deployment guides for air-gapped, sovereign and
+// DDIL deployments; the 800-53 mapping is mmdrill's judgement. judge.ts reads this table and
+// nothing else decides a verdict, so adding a control is adding a row (and a line in
+// docs/sovereignty.md, which a test holds to this table).
+
+import type { PredicateName } from './predicates.js';
+
+export type ConfigScalar = string | number | boolean;
+
+export interface Control {
+  /** Stable id: `area.name`. */
+  id: string;
+  title: string;
+  /** Config path read, `Section.Key` or `PluginSettings.Plugins["plugin.id"].key`. */
+  key: string;
+  /** Either the accepted values, or a named check (predicates.ts) with what it expects in words. */
+  expected: { oneOf: readonly ConfigScalar[] } | { predicate: PredicateName; says: string };
+  /** The control applies only when this config key has one of these values. */
+  appliesWhen?: { key: string; oneOf: readonly ConfigScalar[]; absentMeansOff?: boolean };
+  why: string;
+  fix: string;
+  nist: readonly string[];
+}
+
+const PUSH_ON = { key: 'EmailSettings.SendPushNotifications', oneOf: [true] };
+const EMAIL_ON = { key: 'EmailSettings.SendEmailNotifications', oneOf: [true] };
+const CALLS_ON = {
+  key: 'PluginSettings.PluginStates["com.mattermost.calls"].Enable',
+  oneOf: [true],
+  absentMeansOff: true,
+};
+const S3 = { key: 'FileSettings.DriverName', oneOf: ['amazons3'] };
+const SSO = ['IA-2', 'IA-8', 'AC-2'];
+const AUDIT = ['AU-2', 'AU-3', 'AU-9', 'AU-11', 'AU-12', 'SI-12'];
+
+export const CONTROLS: readonly Control[] = [
+  {
+    id: 'push.contents',
+    title: 'Push notifications carry only ids (ID-only)',
+    key: 'EmailSettings.PushNotificationContents',
+    expected: { oneOf: ['id_loaded'] },
+    appliesWhen: PUSH_ON,
+    why: 'With full or generic contents the message text or sender and channel go through the push proxy to Apple and Google; with id_loaded only ids leave and the app fetches the post from the server.',
+    fix: 'Set EmailSettings.PushNotificationContents to "id_loaded" (System Console > Notifications > Push Notification Contents: Full message content fetched from the server on receipt). Needs a licence with ID-loaded push.',
+    nist: ['AC-4', 'SC-7', 'SC-8'],
+  },
+  {
+    id: 'push.server',
+    title: 'Push notifications go through a self-hosted push proxy',
+    key: 'EmailSettings.PushNotificationServer',
+    expected: {
+      predicate: 'notMattermostHosted',
+      says: 'a push proxy inside the network (not *.mattermost.com)',
+    },
+    appliesWhen: PUSH_ON,
+    why: "The default is Mattermost's hosted test push proxy (push-test.mattermost.com); every notification then leaves the network for a service outside the sovereign boundary.",
+    fix: 'Host the Mattermost push proxy inside the network and set EmailSettings.PushNotificationServer to its URL, or set EmailSettings.SendPushNotifications to false.',
+    nist: ['AC-4', 'SC-7', 'SC-8'],
+  },
+  {
+    id: 'push.id-loaded-licence',
+    title: 'The licence allows ID-only push',
+    key: 'IDLoadedPushNotifications',
+    expected: { predicate: 'licenceAllowsIdLoaded', says: 'licence feature IDLoadedPushNotifications' },
+    appliesWhen: { key: 'EmailSettings.PushNotificationContents', oneOf: ['id_loaded'] },
+    why: 'Without the licence feature the server silently sends generic notifications (sender and channel name) instead of ids.',
+    fix: 'Use a licence that includes ID-loaded push notifications (Enterprise/Professional).',
+    nist: ['AC-4', 'SC-8'],
+  },
+  {
+    id: 'telemetry.diagnostics',
+    title: 'Diagnostics and usage telemetry are off',
+    key: 'LogSettings.EnableDiagnostics',
+    expected: { oneOf: [false] },
+    why: 'v10 servers send daily usage and configuration telemetry to a Mattermost-hosted endpoint; it also gates error reports and the NPS plugin.',
+    fix: 'Set LogSettings.EnableDiagnostics to false (System Console > Environment > Logging > Enable diagnostics and error reporting).',
+    nist: ['CM-7', 'SC-7', 'AC-4'],
+  },
+  {
+    id: 'telemetry.sentry',
+    title: 'Crash reports to Mattermost are off',
+    key: 'LogSettings.EnableSentry',
+    expected: { oneOf: [false] },
+    why: 'With diagnostics on, crash and error reports go to a Mattermost-hosted Sentry project.',
+    fix: 'Set LogSettings.EnableSentry to false.',
+    nist: ['CM-7', 'SC-7', 'AC-4'],
+  },
+  {
+    id: 'telemetry.security-update-check',
+    title: 'The security update check is off',
+    key: 'ServiceSettings.EnableSecurityFixAlert',
+    expected: { oneOf: [false] },
+    why: 'Once a day the server calls securityupdatecheck.mattermost.com with its id, version, database type, OS and user counts.',
+    fix: 'Set ServiceSettings.EnableSecurityFixAlert to false and track security bulletins by another channel.',
+    nist: ['CM-7', 'SC-7', 'AC-4'],
+  },
+  {
+    id: 'notices.admin',
+    title: 'In-product notices for admins are off',
+    key: 'AnnouncementSettings.AdminNoticesEnabled',
+    expected: { oneOf: [false] },
+    why: 'The server fetches notices.mattermost.com at start-up and every hour while notices are on.',
+    fix: 'Set AnnouncementSettings.AdminNoticesEnabled to false.',
+    nist: ['CM-7', 'SC-7'],
+  },
+  {
+    id: 'notices.user',
+    title: 'In-product notices for users are off',
+    key: 'AnnouncementSettings.UserNoticesEnabled',
+    expected: { oneOf: [false] },
+    why: 'The server fetches notices.mattermost.com at start-up and every hour while notices are on.',
+    fix: 'Set AnnouncementSettings.UserNoticesEnabled to false.',
+    nist: ['CM-7', 'SC-7'],
+  },
+  {
+    id: 'telemetry.nps-plugin',
+    title: 'The NPS survey plugin is disabled',
+    key: 'PluginSettings.PluginStates["com.mattermost.nps"].Enable',
+    expected: { predicate: 'falseOrAbsent', says: 'false (or the plugin absent)' },
+    why: 'The NPS plugin collects survey feedback for Mattermost; it is on whenever diagnostics are.',
+    fix: 'Disable the plugin com.mattermost.nps (System Console > Plugins > Plugin Management).',
+    nist: ['CM-7', 'AC-4'],
+  },
+  {
+    id: 'clients.gif-picker',
+    title: 'The GIF picker is off',
+    key: 'ServiceSettings.EnableGifPicker',
+    expected: { oneOf: [false] },
+    why: "Clients search a third-party GIF service directly, sending users' search terms outside.",
+    fix: 'Set ServiceSettings.EnableGifPicker to false.',
+    nist: ['CM-7', 'SC-7', 'AC-4'],
+  },
+  {
+    id: 'telemetry.customer-portal',
+    title: 'The customer portal is not contacted',
+    key: 'CloudSettings.Disable',
+    expected: { oneOf: [true] },
+    why: 'The server calls customers.mattermost.com for licence and subscription features.',
+    fix: 'Set CloudSettings.Disable to true.',
+    nist: ['CM-7', 'SC-7'],
+  },
+  {
+    id: 'plugins.remote-marketplace',
+    title: 'The remote plugin marketplace is off',
+    key: 'PluginSettings.EnableRemoteMarketplace',
+    expected: { oneOf: [false] },
+    appliesWhen: { key: 'PluginSettings.EnableMarketplace', oneOf: [true] },
+    why: 'Listing the marketplace makes the server query api.integrations.mattermost.com and offers plugins from outside.',
+    fix: 'Set PluginSettings.EnableRemoteMarketplace to false (or EnableMarketplace to false); bring plugins in by hand.',
+    nist: ['CM-7', 'CM-11'],
+  },
+  {
+    id: 'plugins.signature',
+    title: 'Plugins must be signed',
+    key: 'PluginSettings.RequirePluginSignature',
+    expected: { oneOf: [true] },
+    why: 'Unsigned plugins run arbitrary server code; signatures tie every plugin to a trusted key.',
+    fix: 'Set PluginSettings.RequirePluginSignature to true and add your own public keys for in-house plugins.',
+    nist: ['CM-14', 'SI-7', 'CM-11'],
+  },
+  {
+    id: 'previews.links',
+    title: 'Link previews are off',
+    key: 'ServiceSettings.EnableLinkPreviews',
+    expected: { oneOf: [false] },
+    why: 'For every post with a link the server fetches the page (and markdown images) to build a preview: an outbound request chosen by any user.',
+    fix: 'Set ServiceSettings.EnableLinkPreviews to false.',
+    nist: ['SC-7', 'AC-4', 'CM-7'],
+  },
+  {
+    id: 'previews.image-proxy',
+    title: 'External images load through the local image proxy',
+    key: 'ImageProxySettings.Enable',
+    expected: { predicate: 'localImageProxy', says: 'Enable true with ImageProxyType "local"' },
+    why: 'Without a proxy, every client loads external images straight from their hosts, telling them who reads what and when.',
+    fix: 'Set ImageProxySettings.Enable to true and ImageProxyType to "local".',
+    nist: ['SC-7', 'AC-4'],
+  },
+  {
+    id: 'calls.ice-servers',
+    title: 'Calls uses no public STUN/TURN server',
+    key: 'PluginSettings.Plugins["com.mattermost.calls"].iceserversconfigs',
+    expected: { predicate: 'internalIceServers', says: 'none, or STUN/TURN servers inside the network' },
+    appliesWhen: CALLS_ON,
+    why: 'The default STUN server stun.global.calls.mattermost.com is queried by the media server and by every client to learn public addresses.',
+    fix: 'Set the Calls ICE servers to [] or to your own STUN/TURN (coturn) and set ICE host override to the address clients reach.',
+    nist: ['SC-7', 'SC-8', 'AC-4'],
+  },
+  {
+    id: 'calls.transcription',
+    title: 'Call transcription stays local',
+    key: 'PluginSettings.Plugins["com.mattermost.calls"].transcribeapi',
+    expected: { oneOf: ['whisper.cpp'] },
+    appliesWhen: {
+      key: 'PluginSettings.Plugins["com.mattermost.calls"].enabletranscriptions',
+      oneOf: [true],
+    },
+    why: 'With the "azure" API, call audio goes to Azure AI Speech.',
+    fix: 'Set the Calls transcriber API to whisper.cpp.',
+    nist: ['SC-7', 'AC-4', 'SA-9'],
+  },
+  {
+    id: 'calls.recording-offloader',
+    title: 'Call recordings run on a self-hosted offloader',
+    key: 'PluginSettings.Plugins["com.mattermost.calls"].jobserviceurl',
+    expected: { predicate: 'internalUrl', says: 'a calls-offloader URL inside the network' },
+    appliesWhen: { key: 'PluginSettings.Plugins["com.mattermost.calls"].enablerecordings', oneOf: [true] },
+    why: 'Recording and transcription jobs run on calls-offloader; it must be inside the network with its images from a local registry.',
+    fix: 'Run calls-offloader inside the network and set the Calls job service URL (MM_CALLS_JOB_SERVICE_URL) to it.',
+    nist: ['SC-7', 'SA-9'],
+  },
+  {
+    id: 'files.s3-endpoint',
+    title: 'Files are stored on an internal S3 endpoint',
+    key: 'FileSettings.AmazonS3Endpoint',
+    expected: { predicate: 'notPublicS3', says: 'an S3 endpoint inside the network (not *.amazonaws.com)' },
+    appliesWhen: S3,
+    why: 'With the S3 driver and the default endpoint, every file goes to AWS public S3.',
+    fix: 'Set FileSettings.AmazonS3Endpoint to your internal S3/MinIO host.',
+    nist: ['SC-28', 'SC-7'],
+  },
+  {
+    id: 'files.s3-encryption',
+    title: 'Files are encrypted at rest in S3',
+    key: 'FileSettings.AmazonS3SSE',
+    expected: { oneOf: [true] },
+    appliesWhen: S3,
+    why: 'Server-side encryption protects stored files and recordings if the bucket is copied.',
+    fix: 'Set FileSettings.AmazonS3SSE to true (with a key the object store manages).',
+    nist: ['SC-28'],
+  },
+  {
+    id: 'identity.sso',
+    title: 'Users sign in through an identity provider (SSO)',
+    key: 'Office365Settings.Enable',
+    expected: { predicate: 'ssoEnabled', says: 'Entra ID (Office365), OpenID Connect or SAML enabled' },
+    why: 'Sovereign deployments authenticate through an approved IdP (Entra ID, or a local IdP for DDIL) so that accounts, MFA and revocation are managed in one place.',
+    fix: 'Enable Entra ID (Office365Settings), OpenID Connect (OpenIdSettings) or SAML (SamlSettings) with your tenant or local IdP.',
+    nist: SSO,
+  },
+  {
+    id: 'identity.mfa',
+    title: 'Multi-factor authentication is enforced',
+    key: 'ServiceSettings.EnforceMultifactorAuthentication',
+    expected: { oneOf: [true] },
+    why: 'Password logins without a second factor do not meet IA-2(1)/(2).',
+    fix: 'Set ServiceSettings.EnableMultifactorAuthentication and EnforceMultifactorAuthentication to true.',
+    nist: ['IA-2', 'IA-5'],
+  },
+  {
+    id: 'identity.email-signup',
+    title: 'Open sign-up with e-mail is off',
+    key: 'EmailSettings.EnableSignUpWithEmail',
+    expected: { oneOf: [false] },
+    why: 'Accounts should come from the identity provider, not be created by anyone who reaches the server.',
+    fix: 'Set EmailSettings.EnableSignUpWithEmail to false.',
+    nist: ['AC-2', 'IA-8'],
+  },
+  {
+    id: 'compliance.export',
+    title: 'Compliance export is on',
+    key: 'MessageExportSettings.EnableExport',
+    expected: { oneOf: [true] },
+    why: 'Sovereign deployments keep an export of all messages for oversight and legal discovery.',
+    fix: 'Set MessageExportSettings.EnableExport to true.',
+    nist: AUDIT,
+  },
+  {
+    id: 'compliance.export-format',
+    title: 'Compliance exports stay in the file store',
+    key: 'MessageExportSettings.ExportFormat',
+    expected: { oneOf: ['csv', 'actiance'] },
+    appliesWhen: { key: 'MessageExportSettings.EnableExport', oneOf: [true] },
+    why: 'The globalrelay format mails the archive to Global Relay over SMTP, outside the network.',
+    fix: 'Set MessageExportSettings.ExportFormat to "csv" or "actiance".',
+    nist: ['AU-9', 'SC-7', 'AC-4'],
+  },
+  {
+    id: 'compliance.retention',
+    title: 'A message retention policy is in force',
+    key: 'DataRetentionSettings.EnableMessageDeletion',
+    expected: { oneOf: [true] },
+    why: 'Records schedules require messages to be deleted after their retention period.',
+    fix: 'Set DataRetentionSettings.EnableMessageDeletion to true with MessageRetentionHours from your records schedule.',
+    nist: ['SI-12', 'AU-11'],
+  },
+  {
+    id: 'compliance.legal-hold',
+    title: 'The legal hold plugin is enabled',
+    key: 'PluginSettings.PluginStates["com.mattermost.plugin-legal-hold"].Enable',
+    expected: { oneOf: [true] },
+    why: 'Legal hold keeps the messages of named users beyond retention for litigation.',
+    fix: 'Install and enable com.mattermost.plugin-legal-hold.',
+    nist: ['AU-11', 'SI-12'],
+  },
+  {
+    id: 'audit.logging',
+    title: 'Audit logging is on',
+    key: 'ExperimentalAuditSettings.FileEnabled',
+    expected: { predicate: 'auditLogTarget', says: 'FileEnabled true, or AdvancedLoggingJSON targets' },
+    why: 'Security-relevant API calls must be recorded to a file or an internal SIEM.',
+    fix: 'Set ExperimentalAuditSettings.FileEnabled to true with a FileName, or configure AdvancedLoggingJSON targets.',
+    nist: AUDIT,
+  },
+  {
+    id: 'ai.endpoint',
+    title: 'AI agents use an approved LLM endpoint',
+    key: 'PluginSettings.Plugins["mattermost-ai"].config',
+    expected: {
+      predicate: 'sovereignLlm',
+      says: 'services of type openaicompatible (internal apiURL) or azure only',
+    },
+    appliesWhen: {
+      key: 'PluginSettings.PluginStates["mattermost-ai"].Enable',
+      oneOf: [true],
+      absentMeansOff: true,
+    },
+    why: 'Prompts carry message content; public LLM APIs (OpenAI, Anthropic, ...) take it outside the network.',
+    fix: 'Point every Agents service at a self-hosted OpenAI-compatible LLM or at Azure OpenAI in an approved region.',
+    nist: ['AC-4', 'SC-7', 'SA-9'],
+  },
+  {
+    id: 'transport.tls',
+    title: 'Clients reach the server over TLS',
+    key: 'ServiceSettings.ConnectionSecurity',
+    expected: {
+      predicate: 'tlsOrHttpsSite',
+      says: 'ConnectionSecurity "TLS", or an https SiteURL (TLS at the proxy)',
+    },
+    why: 'Messages and session tokens must be encrypted in transit.',
+    fix: 'Terminate TLS at the proxy and set ServiceSettings.SiteURL to https://…, or set ConnectionSecurity to "TLS".',
+    nist: ['SC-8', 'SC-8(1)', 'SC-13', 'SC-23'],
+  },
+  {
+    id: 'transport.database-tls',
+    title: 'The database connection requires TLS',
+    key: 'SqlSettings.DataSource',
+    expected: { predicate: 'databaseSslmode', says: 'sslmode=require, verify-ca or verify-full' },
+    why: 'Every message passes between app and database; sslmode=disable sends it in clear.',
+    fix: 'Add sslmode=verify-full (or require) to SqlSettings.DataSource. The API masks the DSN: check config.json, MM_SQLSETTINGS_DATASOURCE or pg_stat_ssl.',
+    nist: ['SC-8', 'SC-8(1)'],
+  },
+  {
+    id: 'transport.insecure-outgoing',
+    title: 'Outgoing TLS certificates are verified',
+    key: 'ServiceSettings.EnableInsecureOutgoingConnections',
+    expected: { oneOf: [false] },
+    why: 'Accepting unverified certificates lets anyone in the path read outgoing traffic, S3 included.',
+    fix: 'Set ServiceSettings.EnableInsecureOutgoingConnections to false; add internal CAs to the trust store.',
+    nist: ['SC-8', 'SC-23'],
+  },
+  {
+    id: 'transport.lets-encrypt',
+    title: "Let's Encrypt is not used",
+    key: 'ServiceSettings.UseLetsEncrypt',
+    expected: { oneOf: [false] },
+    why: "Let's Encrypt needs the server to reach and be reached by a public CA; use certificates from your own PKI.",
+    fix: 'Set ServiceSettings.UseLetsEncrypt to false.',
+    nist: ['SC-7', 'SC-17'],
+  },
+  {
+    id: 'transport.gossip-encryption',
+    title: 'Cluster gossip is encrypted',
+    key: 'ClusterSettings.EnableGossipEncryption',
+    expected: { oneOf: [true] },
+    appliesWhen: { key: 'ClusterSettings.Enable', oneOf: [true] },
+    why: 'Cluster nodes exchange events (message content included) over gossip.',
+    fix: 'Set ClusterSettings.EnableGossipEncryption to true.',
+    nist: ['SC-8', 'SC-8(1)'],
+  },
+  {
+    id: 'email.contents',
+    title: 'E-mail notifications carry no message text',
+    key: 'EmailSettings.EmailNotificationContentsType',
+    expected: { oneOf: ['generic'] },
+    appliesWhen: EMAIL_ON,
+    why: 'With full contents, message text is mailed out, often beyond the network.',
+    fix: 'Set EmailSettings.EmailNotificationContentsType to "generic" (or turn e-mail notifications off).',
+    nist: ['AC-4', 'SC-8'],
+  },
+  {
+    id: 'email.smtp-tls',
+    title: 'SMTP uses TLS',
+    key: 'EmailSettings.ConnectionSecurity',
+    expected: { oneOf: ['TLS', 'STARTTLS'] },
+    appliesWhen: EMAIL_ON,
+    why: 'Notification mails (and SMTP credentials) travel in clear without TLS.',
+    fix: 'Set EmailSettings.ConnectionSecurity to "TLS" or "STARTTLS" with an internal relay.',
+    nist: ['SC-8'],
+  },
+  {
+    id: 'outbound.shared-channels',
+    title: 'Shared channels with other servers are off',
+    key: 'ConnectedWorkspacesSettings.EnableSharedChannels',
+    expected: { oneOf: [false] },
+    why: 'Shared channels replicate messages to remote Mattermost servers.',
+    fix: 'Set ConnectedWorkspacesSettings.EnableSharedChannels to false unless every remote is inside the boundary.',
+    nist: ['AC-4', 'SC-7'],
+  },
+];
