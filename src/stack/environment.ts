@@ -158,6 +158,7 @@ const MattermostConfigSchema = Type.Record(
   }),
   {
     default: {},
+    additionalProperties: false,
     errorMessage:
       'expected Mattermost config sections (ServiceSettings, EmailSettings, ..., FeatureFlags), each a map of keys',
     description:

@@ -32,8 +32,8 @@ describe('environment files shipped in environments/', () => {
       proxies: 'all',
       ports: { lb: 0, toxiproxy: 0 },
       loadBalancer: { clientMaxBodySize: '100M', proxyReadTimeout: '90s' },
-      admin: { username: 'sysadmin', passwordEnv: 'MMDRILL_ADMIN_PASSWORD' },
-      testDouble: { unsafe: [] },
+      admin: { username: 'sysadmin', passwordEnv: 'MMDRILL_ADMIN_PASSWORD', tokenEnv: 'MMDRILL_ADMIN_TOKEN' },
+      testDouble: { config: {}, unsafe: [] },
     });
   });
 
