@@ -2,6 +2,7 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { PROVIDERS } from '../stack/environment.js';
 import { CapacityReportSchema } from './capacity-schema.js';
 import { DriftReportSchema } from './drift-schema.js';
+import { EgressReportSchema } from './egress-schema.js';
 import { SteadyStateReportSchema } from './steady-state-schema.js';
 
 // summary.json: the stable contract users' CI scripts read. Published as
@@ -348,6 +349,7 @@ export const SummarySchema = Type.Object(
     capacity: Type.Optional(CapacityReportSchema),
     drift: Type.Optional(DriftReportSchema),
     steadyState: Type.Optional(SteadyStateReportSchema),
+    egress: Type.Optional(EgressReportSchema),
     requestsPerUserHour: Type.Optional(
       Type.Object(
         {

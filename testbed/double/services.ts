@@ -3,6 +3,7 @@ import type { DoubleConfig } from './config.js';
 import type { ObjectStore } from './files/object-store.js';
 import type { CapacityGate } from './http/capacity-gate.js';
 import type { RateLimiter } from './http/rate-limit.js';
+import type { LinkPreviewer } from './link-previews.js';
 import type { Logger } from './log.js';
 import type { DoubleMetrics } from './metrics.js';
 import type { Database } from './store/db.js';
@@ -21,5 +22,7 @@ export interface Services {
   capacityGate: CapacityGate | null;
   /** The Calls plugin, when the node links to an rtcd double. */
   calls: CallsPlugin | null;
+  /** Link previews (--link-previews), or null. */
+  linkPreviews: LinkPreviewer | null;
   log: Logger;
 }

@@ -19,6 +19,8 @@ import type { StackComponent, StackDocument, StackProxy } from '../stack-documen
 import { ToxiproxyClient } from '../toxiproxy-client.js';
 import { anyAlive, healthOfDetached, stopDetachedProcesses } from './detached.js';
 import { DoubleAppNode } from './double-node.js';
+import { removeEgressGuard } from './egress-guard.js';
+import { appNodeUid, EgressWatch } from './egress-watch.js';
 import { NginxLoadBalancer } from './nginx.js';
 import { VersityGateway } from './object-store.js';
 import { freePort } from './ports.js';
@@ -35,6 +37,7 @@ interface NativeParts {
   apps: DoubleAppNode[];
   nginx: NginxLoadBalancer;
   calls: CallsTier | null;
+  egress: EgressWatch | null;
 }
 
 /** Anything started, in start order, so that teardown can go in reverse. */
@@ -64,6 +67,7 @@ export class NativeProvider implements StackProvider {
 
   async down(stack: DetachedStack, progress?: (stopped: ComponentStopped) => void): Promise<void> {
     await stopDetachedProcesses(stack, progress);
+    if (stack.document.egress) removeEgressGuard(stack.document.egress.table);
     await removeData(stack.document.runDir);
   }
 
@@ -191,6 +195,23 @@ export class NativeProvider implements StackProvider {
 
     const calls = await startCallsTier(env, { dir, step, track, through });
 
+    let egress: EgressWatch | null = null;
+    if (env.egressWatch?.enabled) {
+      const watch = track(
+        new EgressWatch({
+          dir: join(dir, 'egress'),
+          components: new Map(appPorts.map((port, i) => [appNodeUid(port), `app-${i + 1}`])),
+          key: appPorts[0]!,
+        }),
+      );
+      egress = await step(
+        'egress-sink',
+        () => watch.start(),
+        (w) => `DNS ${w.dnsServer}, nftables table ${w.table}`,
+      );
+    }
+    const egressArgs = egress ? ['--dns-server', egress.dnsServer] : [];
+
     const apps = appPorts.map(
       (port, i) =>
         new DoubleAppNode({
@@ -209,8 +230,9 @@ export class NativeProvider implements StackProvider {
                   secretKey: objectStore.secretKey,
                 }
               : undefined,
-          extraArgs: [...testDoubleArgs(env.testDouble), ...(calls?.appArgs ?? [])],
+          extraArgs: [...testDoubleArgs(env.testDouble), ...egressArgs, ...(calls?.appArgs ?? [])],
           extraEnv: calls?.appEnv,
+          ...(egress && { uid: appNodeUid(port) }),
         }),
     );
     // The first node creates the schema; the others start together after it.
@@ -258,7 +280,7 @@ export class NativeProvider implements StackProvider {
       () => env.admin.username,
     );
 
-    const parts: NativeParts = { primary, replica, objectStore, toxiproxy, apps, nginx, calls };
+    const parts: NativeParts = { primary, replica, objectStore, toxiproxy, apps, nginx, calls, egress };
     const document: StackDocument = {
       version: 1,
       name: env.name,
@@ -272,6 +294,14 @@ export class NativeProvider implements StackProvider {
       proxies,
       components: describe(parts),
     };
+    if (egress)
+      document.egress = {
+        table: egress.table,
+        attemptsFile: egress.attemptsFile,
+        dnsServer: egress.dnsServer,
+        components: Object.fromEntries(apps.map((a) => [String(appNodeUid(a.port)), a.nodeId])),
+        failOnFinding: env.egressWatch?.failOnFinding ?? true,
+      };
     return new NativeStack(document, parts);
   }
 }
@@ -312,6 +342,14 @@ function describe(p: NativeParts): StackComponent[] {
       log: p.toxiproxy.logFile,
     });
   out.push(...describeCallsTier(p.calls));
+  if (p.egress)
+    out.push({
+      name: 'egress-sink',
+      kind: 'egress-sink',
+      url: p.egress.url,
+      pid: p.egress.pid,
+      log: p.egress.logFile,
+    });
   for (const app of p.apps)
     out.push({ name: app.nodeId, kind: 'app', url: app.url, pid: app.pid, log: app.logFile });
   out.push({
@@ -383,6 +421,7 @@ class NativeStack implements RunningStack {
     if (name === 'nginx') return p.nginx;
     if (name === 'rtcd') return p.calls?.rtcd ?? null;
     if (name === 'coturn') return p.calls?.coturn ?? null;
+    if (name === 'egress-sink') return p.egress;
     return p.apps.find((a) => a.nodeId === name) ?? null;
   }
 
@@ -397,6 +436,7 @@ class NativeStack implements RunningStack {
     await Promise.all(p.apps.map((a) => a.stop()));
     await p.calls?.coturn?.stop();
     await p.calls?.rtcd.stop();
+    await p.egress?.stop();
     await p.toxiproxy?.stop();
     await p.objectStore?.stop();
     await p.replica?.stop();
@@ -407,8 +447,8 @@ class NativeStack implements RunningStack {
   detach(): void {
     const p = this.parts;
     const calls = [p.calls?.rtcd, p.calls?.coturn];
-    for (const part of [p.primary, p.replica, p.objectStore, p.toxiproxy, ...calls, ...p.apps, p.nginx])
-      part?.detach();
+    const parts = [p.primary, p.replica, p.objectStore, p.toxiproxy, ...calls, p.egress, ...p.apps, p.nginx];
+    for (const part of parts) part?.detach();
   }
 }
 
@@ -419,6 +459,7 @@ export function toxiproxyClientFor(document: StackDocument): ToxiproxyClient | n
 /** The test double's flags for the environment's `testDouble` settings. */
 function testDoubleArgs(settings: NativeEnvironment['testDouble']): string[] {
   const args = settings.unsafe.length > 0 ? ['--unsafe', settings.unsafe.join(',')] : [];
+  if (settings.linkPreviews) args.push('--link-previews');
   const cap = settings.capacityLimit;
   if (cap !== undefined)
     args.push(

@@ -296,6 +296,7 @@ export async function createPost(
   if (post.file_ids.length > 0) await addMetadata(s.db, [post], { primary: true });
   publishPosted(s, post, { channel, senderUsername, mentions, followers: saved.followers });
   if (post.root_id) publishThreadUpdates(s, post.root_id, channel.team_id);
+  s.linkPreviews?.preview(post.message, post.id);
   return post;
 }
 
