@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { EgressAttempt } from './egress-sink.js';
 
 // The kernel half of the egress watch (issue 16): an nftables table of this stack that rejects,
@@ -17,8 +18,11 @@ export interface EgressGuardSpec {
   uids: readonly number[];
 }
 
+/** Debian puts nft in /usr/sbin, which a non-login PATH may lack. */
+const NFT = existsSync('/usr/sbin/nft') ? '/usr/sbin/nft' : 'nft';
+
 function nft(args: readonly string[], input?: string): string {
-  return execFileSync('nft', args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+  return execFileSync(NFT, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Throws a clear error when the guard cannot be installed here (not root, no nft). */
