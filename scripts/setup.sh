@@ -39,6 +39,9 @@ nginx_path >/dev/null || missing_packages+=(nginx-light)
 [[ -x /usr/bin/chromium ]] || missing_packages+=(chromium)
 # coturn (BSD): the TURN relay of the native stack's Calls media path (the users-turn link).
 command -v turnserver >/dev/null 2>&1 || missing_packages+=(coturn)
+# nftables (GPL-2.0, a tool run as a process, not linked): the egress watch's kernel rule that
+# rejects and records the app tier's connections to non-loopback addresses (docs/egress.md).
+command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing_packages+=(nftables)
 # python3-venv (PSF): the venv of the Python third-party client test (mattermostdriver).
 if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   missing_packages+=(python3-venv)
@@ -135,6 +138,8 @@ log "nginx      $nginx_bin ($("$nginx_bin" -v 2>&1))"
 [[ -x /usr/bin/chromium ]] || die 'chromium still missing'
 command -v turnserver >/dev/null 2>&1 || die 'coturn (turnserver) still missing'
 log "coturn     $(command -v turnserver)"
+{ command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ]; } || die 'nftables (nft) still missing'
+log "nftables   $(command -v nft || echo /usr/sbin/nft)"
 log "chromium   /usr/bin/chromium ($(/usr/bin/chromium --version 2>/dev/null || true))"
 log "toxiproxy  $GOBIN_DIR/server ($(module_version "$GOBIN_DIR/server" || true))"
 log "versitygw  $GOBIN_DIR/versitygw ($(module_version "$GOBIN_DIR/versitygw" || true))"

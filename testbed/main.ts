@@ -87,6 +87,14 @@ const program = new Command('mm-double')
   .option('--ws-auth-timeout <ms>', 'close unauthenticated sockets after this long', positiveInt, 5_000)
   .option('--ws-ping-interval <ms>', 'protocol-level ping interval', positiveInt, 60_000)
   .option(
+    '--dns-server <host:port>',
+    "resolve outside names only through this DNS server (the stack's DNS sink)",
+  )
+  .option(
+    '--link-previews',
+    "fetch each new post's first link, as ServiceSettings.EnableLinkPreviews (needs --dns-server)",
+  )
+  .option(
     '--unsafe <modes>',
     `deliberately unsafe behaviour for audit tests: ${UNSAFE_MODES.join(', ')}`,
     unsafeModes,
@@ -167,6 +175,16 @@ function mmConfigFromEnv(): DoubleConfig['mmConfig'] {
   return value as DoubleConfig['mmConfig'];
 }
 
+if (opts.linkPreviews && !opts.dnsServer)
+  usage('--link-previews needs --dns-server: previews must not resolve outside names through the host');
+if (opts.dnsServer) {
+  try {
+    hostPort(String(opts.dnsServer));
+  } catch (err) {
+    usage(`--dns-server: ${(err as Error).message}`);
+  }
+}
+
 let listen: { host: string; port: number };
 try {
   listen = hostPort(String(opts.listen));
@@ -196,6 +214,7 @@ const config: DoubleConfig = {
     pingIntervalMs: opts.wsPingInterval,
   },
   unsafe: opts.unsafe ?? new Set(),
+  ...(opts.linkPreviews && { linkPreviews: { dnsServer: String(opts.dnsServer) } }),
 };
 
 const node = new DoubleNode({ ...config, mmConfig: mmConfigFromEnv() });

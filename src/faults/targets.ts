@@ -57,6 +57,8 @@ export function catalogFromEnvironment(env: Environment): TargetCatalog {
     components.push({ name: 'rtcd', kind: 'media-server' });
     if (env.provider === 'native' && env.calls.turn) components.push({ name: 'coturn', kind: 'turn' });
   }
+  if (env.provider === 'native' && env.egressWatch?.enabled)
+    components.push({ name: 'egress-sink', kind: 'egress-sink' });
   for (let i = 1; i <= env.appNodes; i++) components.push({ name: `app-${i}`, kind: 'app' });
   components.push({ name: 'nginx', kind: 'load-balancer' });
   return { provider: env.provider, destructiveAllowed: true, proxies, components };

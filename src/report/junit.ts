@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Summary } from '../summary/summary-schema.js';
+import { describeFinding } from '../verdict/egress.js';
 import { commandLine, integer, ms, percent } from './format.js';
 import { thresholdValue } from './metric-tables.js';
 import { sovereigntyCases } from './sovereignty-tables.js';
@@ -103,6 +104,21 @@ function steadyStateSuite(summary: Summary): Suite | undefined {
   };
 }
 
+function egressSuite(summary: Summary): Suite | undefined {
+  const egress = summary.egress;
+  if (egress === undefined) return undefined;
+  if (egress.findings.length === 0)
+    return { name: 'egress', cases: [{ name: 'no egress attempt', out: 'watched' }] };
+  return {
+    name: 'egress',
+    cases: egress.findings.map((f, i) => {
+      const name = `${i + 1}. ${f.component} → ${f.name ?? f.address ?? 'outside'}`;
+      const message = describeFinding(f);
+      return egress.failOnFinding ? { name, failure: { type: 'egress', message } } : { name, out: message };
+    }),
+  };
+}
+
 function driftSuite(summary: Summary): Suite | undefined {
   if (summary.drift === undefined) return undefined;
   return {
@@ -171,6 +187,7 @@ export function renderJunit(summary: Summary): string {
     thresholdSuite(summary),
     targetSuite(summary),
     steadyStateSuite(summary),
+    egressSuite(summary),
     faultSuite(summary),
     driftSuite(summary),
     auditSuite(summary),

@@ -2,6 +2,7 @@ import type { Summary } from '../summary/summary-schema.js';
 import { callsAudioTable, callsTable } from './calls-tables.js';
 import { capacityCriteriaTable, capacityTable } from './capacity-tables.js';
 import { driftSeriesTable, driftThresholdTable } from './drift-tables.js';
+import { egressTable } from './egress-table.js';
 import { endpointRatesTable } from './endpoint-rates.js';
 import { actionTable, endpointTable, targetTable, thresholdTable } from './metric-tables.js';
 import { preparationTable } from './preparation-table.js';
@@ -29,6 +30,7 @@ export function reportTables(
     steadyStateTable(summary),
     faultTable(summary, faults),
     auditTable(summary),
+    egressTable(summary),
     thresholdTable(summary),
     driftThresholdTable(summary),
     targetTable(summary),

@@ -43,6 +43,8 @@ export interface SummaryInput {
   drift?: DriftReport;
   /** A drill's steady-state phases (their failures arrive in otherFailures). */
   steadyState?: Summary['steadyState'];
+  /** What the app tier tried to reach outside the stack (its failures arrive in otherFailures). */
+  egress?: Summary['egress'];
 }
 
 export function buildSummary(input: SummaryInput): Summary {
@@ -84,6 +86,7 @@ export function buildSummary(input: SummaryInput): Summary {
   if (input.capacity !== undefined) summary.capacity = input.capacity;
   if (input.drift !== undefined) summary.drift = input.drift;
   if (input.steadyState !== undefined) summary.steadyState = input.steadyState;
+  if (input.egress !== undefined) summary.egress = input.egress;
   const rates = endpointRates(registry);
   if (rates !== undefined) summary.requestsPerUserHour = rates;
   return summary;

@@ -16,6 +16,7 @@ import type { SeedCredentials } from '../seed/credentials.js';
 import { seedForRun } from '../seed/seed-for-run.js';
 import type { StackDocument } from '../stack/stack-document.js';
 import type { Summary } from '../summary/summary-schema.js';
+import { egressFailures, egressReport } from '../verdict/egress.js';
 import { exitCodeFor } from '../verdict/verdict.js';
 
 // The part every run shares, whether `mmdrill run`, a drill or a capacity search: the output
@@ -164,8 +165,11 @@ export class RunSession {
     await this.stopClock();
     this.timeseries.close();
     const { stack, outDir } = this.options;
+    const egress = await egressReport(stack, this.startedAt);
     const summary = buildSummary({
       ...input,
+      ...(egress && { egress }),
+      otherFailures: [...(input.otherFailures ?? []), ...egressFailures(egress)],
       registry: this.registry,
       harness: this.monitor.report(),
       startedAt: this.startedAt,

@@ -69,6 +69,19 @@ function providerIssues(env: EnvironmentFile, context: CheckContext): ConfigIssu
       message: `applies only to provider native (the test double runs only there), and this environment's provider is ${provider}; remove it`,
     });
   }
+  if (provider !== 'native' && env.egressWatch?.enabled) {
+    issues.push({
+      path: ['egressWatch', 'enabled'],
+      message: `the egress watch runs on provider native only (containers: an internal network, see docs/egress.md), and this environment's provider is ${provider}`,
+    });
+  }
+  if (env.testDouble.linkPreviews && !env.egressWatch?.enabled) {
+    issues.push({
+      path: ['testDouble', 'linkPreviews'],
+      message:
+        'link previews fetch outside URLs: they need the egress watch (egressWatch.enabled: true), whose DNS sink and kernel rule keep every attempt on loopback',
+    });
+  }
   for (const block of ['containers', 'existing'] as const) {
     if (provider !== block && context.written([block])) {
       issues.push({

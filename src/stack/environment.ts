@@ -192,8 +192,30 @@ const TestDoubleSchema = ClosedObject(
         },
       ),
     ),
+    linkPreviews: Type.Optional(
+      Type.Boolean({
+        description:
+          "Link previews (Mattermost's ServiceSettings.EnableLinkPreviews): a new post's first http(s) link is fetched by the app node, an outbound connection the egress watch reports. Default false.",
+      }),
+    ),
   },
   { default: {}, description: 'Settings of the Mattermost test double (provider native only).' },
+);
+
+const EgressWatchSchema = ClosedObject(
+  {
+    enabled: Type.Boolean({
+      default: false,
+      description:
+        'Watch the app tier for outbound connections to anything outside the stack: each app node runs under its own uid behind an nftables rule that rejects non-loopback destinations and records them, and resolves names through a DNS sink of the stack that answers outside names with loopback traps. Needs root and nftables (native only; docs/egress.md).',
+    }),
+    failOnFinding: Type.Boolean({
+      default: true,
+      description:
+        'A run or drill with an egress finding fails (exit 99); false: the findings are only reported.',
+    }),
+  },
+  { default: {}, description: 'The egress watch (provider native; see docs/egress.md for containers).' },
 );
 
 const ProxyNames = (link: LinkName) =>
@@ -270,6 +292,7 @@ export const EnvironmentSchema = ClosedObject(
     loadBalancer: LoadBalancerSchema,
     admin: AdminSchema,
     testDouble: TestDoubleSchema,
+    egressWatch: Type.Optional(EgressWatchSchema),
     containers: ContainersSchema,
     existing: Type.Optional(ExistingSchema),
     kubernetes: Type.Optional(KubernetesSchema),

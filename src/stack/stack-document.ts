@@ -15,6 +15,7 @@ const ComponentKind = Type.Union(
     'media-server',
     'turn',
     'push-proxy',
+    'egress-sink',
   ].map((k) => Type.Literal(k)),
   { description: 'What the component is.' },
 );
@@ -77,6 +78,24 @@ export const StackDocumentSchema = Type.Object(
     ),
     proxies: Type.Array(StackProxySchema),
     components: Type.Array(StackComponentSchema),
+    egress: Type.Optional(
+      Type.Object(
+        {
+          table: Type.String({
+            description: 'The nftables table (inet family) that blocks and records outside connections.',
+          }),
+          attemptsFile: Type.String({
+            description: 'NDJSON file the DNS sink and its traps append attempts to.',
+          }),
+          dnsServer: Type.String({ description: 'host:port of the DNS sink the app tier resolves through.' }),
+          components: Type.Record(Type.String(), Type.String(), {
+            description: 'uid → component name: each app node runs under its own uid.',
+          }),
+          failOnFinding: Type.Boolean({ description: 'Whether a finding fails a run against this stack.' }),
+        },
+        { additionalProperties: false, description: 'The egress watch of a native stack (docs/egress.md).' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

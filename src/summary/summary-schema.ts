@@ -2,6 +2,7 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { PROVIDERS } from '../stack/environment.js';
 import { CapacityReportSchema } from './capacity-schema.js';
 import { DriftReportSchema } from './drift-schema.js';
+import { EgressReportSchema } from './egress-schema.js';
 import { SovereigntyReportSchema } from './sovereignty-schema.js';
 import { SteadyStateReportSchema } from './steady-state-schema.js';
 
@@ -350,6 +351,7 @@ export const SummarySchema = Type.Object(
     drift: Type.Optional(DriftReportSchema),
     steadyState: Type.Optional(SteadyStateReportSchema),
     sovereignty: Type.Optional(SovereigntyReportSchema),
+    egress: Type.Optional(EgressReportSchema),
     requestsPerUserHour: Type.Optional(
       Type.Object(
         {

@@ -73,6 +73,12 @@ describe.each(DRILLS)('drill %s (short form)', (name) => {
     const first = Math.min(...events.filter((e) => e.phase === 'start').map((e) => e.elapsedS));
     expect(errorsIn(lines, 0, first - 1)).toBe(0);
 
+    if (name === 'disconnected-ops') {
+      // The enclave was cut off from outside: the call kept its media, nothing tried to reach out.
+      expect(summary.egress).toEqual({ watched: true, failOnFinding: true, findings: [] });
+      expect(['unaffected', 'kept']).toContain(faults[0]!.calls?.outcome);
+      expect(faults[0]!.calls!.secondsWithoutAudio).toBe(0);
+    }
     if (name === 'calls-ws-drop') {
       // Inside the 10 s reconnect window the media sessions survive; past it they are rejoined.
       expect(faults.map((f) => f.calls?.outcome)).toEqual(['kept', 'rejoined']);

@@ -62,6 +62,11 @@ export interface DoubleConfig {
    * `ack-before-commit` answers 201 for a post before its transaction commits; `leak-memory` and
    * `creeping-latency` grow memory and latency over time (unsafe-drift.ts).
    */
+  /**
+   * Link previews (Mattermost's ServiceSettings.EnableLinkPreviews): fetch a new post's first
+   * link, resolving through `dnsServer` ("host:port", the stack's DNS sink) only.
+   */
+  linkPreviews?: { dnsServer: string };
   unsafe: Set<'ack-before-commit' | 'drop-events' | 'leak-memory' | 'creeping-latency'>;
 }
 

@@ -8,6 +8,7 @@ import { ObjectStore } from './files/object-store.js';
 import { CapacityGate } from './http/capacity-gate.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { ApiRouter, writeJson } from './http/router.js';
+import { LinkPreviewer } from './link-previews.js';
 import { jsonLogger, type Logger } from './log.js';
 import { DoubleMetrics } from './metrics.js';
 import { initialConfig } from './mm-config/initial.js';
@@ -57,6 +58,7 @@ export class DoubleNode {
       rateLimiter: config.rateLimit ? new RateLimiter(config.rateLimit) : null,
       capacityGate: config.capacityLimit ? new CapacityGate(config.capacityLimit) : null,
       calls: config.calls ? new CallsPlugin(config.calls, config.nodeId, publisher, this.log) : null,
+      linkPreviews: config.linkPreviews ? new LinkPreviewer(config.linkPreviews.dnsServer, this.log) : null,
       log: this.log,
       mmConfig: new ConfigStore(db, initialConfig(config), this.log),
     };

@@ -3,6 +3,7 @@ import type { DoubleConfig } from './config.js';
 import type { ObjectStore } from './files/object-store.js';
 import type { CapacityGate } from './http/capacity-gate.js';
 import type { RateLimiter } from './http/rate-limit.js';
+import type { LinkPreviewer } from './link-previews.js';
 import type { Logger } from './log.js';
 import type { DoubleMetrics } from './metrics.js';
 import type { ConfigStore } from './mm-config/store.js';
@@ -22,6 +23,8 @@ export interface Services {
   capacityGate: CapacityGate | null;
   /** The Calls plugin, when the node links to an rtcd double. */
   calls: CallsPlugin | null;
+  /** Link previews (--link-previews), or null. */
+  linkPreviews: LinkPreviewer | null;
   log: Logger;
   /** The Mattermost configuration (GET/PUT /api/v4/config); decides e.g. push notifications. */
   mmConfig: ConfigStore;

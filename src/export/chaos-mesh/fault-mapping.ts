@@ -240,6 +240,10 @@ export const CHAOS_MESH_MAPPINGS = {
     component: (fault, { cluster }) =>
       linkFault(fault, { type: 'link', link: 'app-object-store', proxies: ['app-object-store'] }, cluster),
   },
+  'enclave-disconnect': {
+    notExpressible:
+      'the enclave cut needs the native egress watch; on Kubernetes deny egress with a NetworkPolicy (or a NetworkChaos partition to external targets) by hand',
+  },
 } as const satisfies Record<FaultKindName, ChaosMeshMapping>;
 
 function mappingOf(kind: FaultKindName): ChaosMeshMapping {

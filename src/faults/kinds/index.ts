@@ -1,6 +1,7 @@
 import type { FaultKind, KindEntryBase } from '../kind.js';
 import { bandwidth } from './bandwidth.js';
 import { dbFailover } from './db-failover.js';
+import { enclaveDisconnect } from './enclave-disconnect.js';
 import { freeze } from './freeze.js';
 import { kill } from './kill.js';
 import { latency } from './latency.js';
@@ -27,6 +28,7 @@ export const FAULT_KINDS = {
   restart,
   'db-failover': dbFailover,
   'object-store-outage': objectStoreOutage,
+  'enclave-disconnect': enclaveDisconnect,
 } as const satisfies Record<string, FaultKind<never>>;
 
 /** A fault kind's name, as plans write it in `kind:`. */

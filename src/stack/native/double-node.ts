@@ -28,6 +28,8 @@ export interface DoubleAppNodeOptions {
   extraArgs?: readonly string[];
   /** Further environment (settings that carry secrets, e.g. MM_CALLS_ICE_SERVERS_CONFIGS). */
   extraEnv?: Readonly<Record<string, string>>;
+  /** Run under this uid and gid (the egress watch tells the nodes apart by it; needs root). */
+  uid?: number;
 }
 
 /** The compiled entry point of the Mattermost test double (`npm run build` produces it). */
@@ -124,6 +126,7 @@ export class DoubleAppNode {
       args,
       env,
       logFile: this.logFile,
+      ...(o.uid !== undefined && { uid: o.uid, gid: o.uid }),
     });
     await this.process.start();
     await this.process.waitFor(Wait.forHttp(`${this.url}/api/v4/system/ping`), timeoutMs);

@@ -8,6 +8,7 @@ import type { NativeEnvironment } from '../environment.js';
 /** The test double's flags for the environment's `testDouble` settings. */
 export function testDoubleArgs(settings: NativeEnvironment['testDouble']): string[] {
   const args = settings.unsafe.length > 0 ? ['--unsafe', settings.unsafe.join(',')] : [];
+  if (settings.linkPreviews) args.push('--link-previews');
   const cap = settings.capacityLimit;
   if (cap !== undefined)
     args.push(

@@ -20,6 +20,8 @@ import { ToxiproxyClient } from '../toxiproxy-client.js';
 import { anyAlive, healthOfDetached, stopDetachedProcesses } from './detached.js';
 import { DoubleAppNode } from './double-node.js';
 import { testDoubleArgs, testDoubleEnv } from './double-settings.js';
+import { removeEgressGuard } from './egress-guard.js';
+import { appNodeUid, EgressWatch } from './egress-watch.js';
 import { NginxLoadBalancer } from './nginx.js';
 import { VersityGateway } from './object-store.js';
 import { freePort } from './ports.js';
@@ -38,6 +40,7 @@ interface NativeParts {
   nginx: NginxLoadBalancer;
   calls: CallsTier | null;
   pushSink: PushSink;
+  egress: EgressWatch | null;
 }
 
 /** Anything started, in start order, so that teardown can go in reverse. */
@@ -67,6 +70,7 @@ export class NativeProvider implements StackProvider {
 
   async down(stack: DetachedStack, progress?: (stopped: ComponentStopped) => void): Promise<void> {
     await stopDetachedProcesses(stack, progress);
+    if (stack.document.egress) removeEgressGuard(stack.document.egress.table);
     await removeData(stack.document.runDir);
   }
 
@@ -200,6 +204,23 @@ export class NativeProvider implements StackProvider {
       (p) => p.url,
     );
 
+    let egress: EgressWatch | null = null;
+    if (env.egressWatch?.enabled) {
+      const watch = track(
+        new EgressWatch({
+          dir: join(dir, 'egress'),
+          components: new Map(appPorts.map((port, i) => [appNodeUid(port), `app-${i + 1}`])),
+          key: appPorts[0]!,
+        }),
+      );
+      egress = await step(
+        'egress-sink',
+        () => watch.start(),
+        (w) => `DNS ${w.dnsServer}, nftables table ${w.table}`,
+      );
+    }
+    const egressArgs = egress ? ['--dns-server', egress.dnsServer] : [];
+
     const apps = appPorts.map(
       (port, i) =>
         new DoubleAppNode({
@@ -218,8 +239,9 @@ export class NativeProvider implements StackProvider {
                   secretKey: objectStore.secretKey,
                 }
               : undefined,
-          extraArgs: [...testDoubleArgs(env.testDouble), ...(calls?.appArgs ?? [])],
+          extraArgs: [...testDoubleArgs(env.testDouble), ...egressArgs, ...(calls?.appArgs ?? [])],
           extraEnv: { ...calls?.appEnv, ...testDoubleEnv(env.testDouble, pushSink.url) },
+          ...(egress && { uid: appNodeUid(port) }),
         }),
     );
     // The first node creates the schema; the others start together after it.
@@ -267,7 +289,17 @@ export class NativeProvider implements StackProvider {
       () => env.admin.username,
     );
 
-    const parts: NativeParts = { primary, replica, objectStore, toxiproxy, apps, nginx, calls, pushSink };
+    const parts: NativeParts = {
+      primary,
+      replica,
+      objectStore,
+      toxiproxy,
+      apps,
+      nginx,
+      calls,
+      pushSink,
+      egress,
+    };
     const document: StackDocument = {
       version: 1,
       name: env.name,
@@ -281,6 +313,14 @@ export class NativeProvider implements StackProvider {
       proxies,
       components: describe(parts),
     };
+    if (egress)
+      document.egress = {
+        table: egress.table,
+        attemptsFile: egress.attemptsFile,
+        dnsServer: egress.dnsServer,
+        components: Object.fromEntries(apps.map((a) => [String(appNodeUid(a.port)), a.nodeId])),
+        failOnFinding: env.egressWatch?.failOnFinding ?? true,
+      };
     return new NativeStack(document, parts);
   }
 }
@@ -328,6 +368,14 @@ function describe(p: NativeParts): StackComponent[] {
     pid: p.pushSink.pid,
     log: p.pushSink.logFile,
   });
+  if (p.egress)
+    out.push({
+      name: 'egress-sink',
+      kind: 'egress-sink',
+      url: p.egress.url,
+      pid: p.egress.pid,
+      log: p.egress.logFile,
+    });
   for (const app of p.apps)
     out.push({ name: app.nodeId, kind: 'app', url: app.url, pid: app.pid, log: app.logFile });
   out.push({
@@ -400,6 +448,7 @@ class NativeStack implements RunningStack {
     if (name === 'rtcd') return p.calls?.rtcd ?? null;
     if (name === 'coturn') return p.calls?.coturn ?? null;
     if (name === 'push-sink') return p.pushSink;
+    if (name === 'egress-sink') return p.egress;
     return p.apps.find((a) => a.nodeId === name) ?? null;
   }
 
@@ -415,6 +464,7 @@ class NativeStack implements RunningStack {
     await p.calls?.coturn?.stop();
     await p.calls?.rtcd.stop();
     await p.pushSink.stop();
+    await p.egress?.stop();
     await p.toxiproxy?.stop();
     await p.objectStore?.stop();
     await p.replica?.stop();
@@ -432,6 +482,7 @@ class NativeStack implements RunningStack {
       p.toxiproxy,
       ...calls,
       p.pushSink,
+      p.egress,
       ...p.apps,
       p.nginx,
     ])

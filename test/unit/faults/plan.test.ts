@@ -69,8 +69,17 @@ describe('fault plans shipped in chaos/', () => {
         'db-latency.yaml',
       ]),
     );
+    // The enclave cut acts on the egress watch, which native-enclave.yaml turns on.
+    const enclave = await parseEnvironmentText(
+      lines('name: native-enclave', 'provider: native', 'appNodes: 2', 'egressWatch: { enabled: true }'),
+      'environments/native-enclave.yaml',
+    );
+    await expect(loadFaultPlan(join(packageRoot(), 'chaos', 'disconnected-ops.yaml'), env)).rejects.toThrow(
+      /unknown target "egress-sink"/,
+    );
     for (const file of files) {
-      const loaded = await loadFaultPlan(join(packageRoot(), 'chaos', file), env);
+      const against = file === 'disconnected-ops.yaml' ? enclave : env;
+      const loaded = await loadFaultPlan(join(packageRoot(), 'chaos', file), against);
       expect(loaded.faults.length, file).toBeGreaterThan(0);
       expect(
         loaded.faults.every((f) => f.startMs >= 20_000),

@@ -34,7 +34,25 @@ describe('environment files shipped in environments/', () => {
       loadBalancer: { clientMaxBodySize: '100M', proxyReadTimeout: '90s' },
       admin: { username: 'sysadmin', passwordEnv: 'MMDRILL_ADMIN_PASSWORD', tokenEnv: 'MMDRILL_ADMIN_TOKEN' },
       testDouble: { config: {}, unsafe: [] },
+      egressWatch: { enabled: false, failOnFinding: true },
     });
+  });
+
+  test('link previews need the egress watch; the egress watch needs provider native', async () => {
+    await expect(
+      parseEnvironmentText(
+        'name: x\nprovider: native\ntestDouble:\n  linkPreviews: true\n',
+        'environments/t.yaml',
+      ),
+    ).rejects.toThrow(
+      /testDouble\.linkPreviews: link previews fetch outside URLs: they need the egress watch/,
+    );
+    await expect(
+      parseEnvironmentText(
+        'name: x\nprovider: containers\negressWatch:\n  enabled: true\n',
+        'environments/t.yaml',
+      ),
+    ).rejects.toThrow(/egressWatch\.enabled: the egress watch runs on provider native only/);
   });
 
   test('testDouble applies to provider native only', async () => {

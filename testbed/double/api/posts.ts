@@ -298,6 +298,7 @@ export async function createPost(
   publishPosted(s, post, { channel, senderUsername, mentions, followers: saved.followers });
   sendPushNotifications(s, post, { channel, senderUsername, mentions });
   if (post.root_id) publishThreadUpdates(s, post.root_id, channel.team_id);
+  s.linkPreviews?.preview(post.message, post.id);
   return post;
 }
 
