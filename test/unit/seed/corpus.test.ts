@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../src/common/seeded-random.js';
 import { attachmentBytes } from '../../../src/seed/corpus/attachments.js';
-import { type CorpusPost, createCorpus } from '../../../src/seed/corpus/corpus.js';
+import { type CorpusOptions, type CorpusPost, createCorpus } from '../../../src/seed/corpus/corpus.js';
 import { composeMessage } from '../../../src/seed/corpus/message.js';
 import { corpusStatistics, messageTerms } from '../../../src/seed/corpus/statistics.js';
 
@@ -9,7 +9,7 @@ import { corpusStatistics, messageTerms } from '../../../src/seed/corpus/statist
 // channels and users, and every kind of content the issue asks for actually present.
 
 const usernames = Array.from({ length: 200 }, (_, i) => `user${i}`);
-const options = { posts: 8_000, channels: 40, users: 200, usernames };
+const options: CorpusOptions = { posts: 8_000, channels: 40, users: 200, usernames };
 const corpus = (seed: string, o = options): CorpusPost[] => [...createCorpus(seed, o)];
 const posts = corpus('unit');
 const stats = corpusStatistics(posts);
