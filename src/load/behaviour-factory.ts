@@ -1,6 +1,7 @@
 import { parseDuration } from '../config/duration.js';
 import type { DeliveryTracker, MissedDelivery } from '../mattermost/delivery.js';
 import type { Metrics } from '../metrics/api.js';
+import { corpusSearchQueries } from '../seed/corpus/search-queries.js';
 import type { SeedCredentials } from '../seed/credentials.js';
 import type { StackDocument } from '../stack/stack-document.js';
 import { ActionLoop } from './behaviours/action-loop.js';
@@ -40,10 +41,18 @@ function rotated(credentials: SeedCredentials | null, offset: number): SeedCrede
 export function createBehaviour(entry: ScenarioEntry, ctx: BehaviourContext): RunBehaviour {
   const model = ctx.scenario.userModel;
   const credentials = rotated(ctx.credentials, ctx.userOffset);
+  // Post searches draw their query bands from the seeded data set's corpus (its name is the
+  // corpus seed); computed once, before the load, only where a scenario may search posts.
+  const searches =
+    entry.exec === undefined ||
+    entry.exec === 'user-model' ||
+    entry.exec.actions.some((a) => a === 'search_posts' || a === 'search_posts_all_teams');
+  const searchQueries = searches && ctx.credentials ? corpusSearchQueries(ctx.credentials.shape) : undefined;
   const common = {
     metrics: ctx.metrics,
     urls: [ctx.stack.url],
     ...(credentials && { credentials }),
+    ...(searchQueries && { searchQueries }),
     seed: ctx.seed,
     fileUploads:
       ctx.stack.provider === 'existing' || ctx.stack.components.some((c) => c.kind === 'object-store'),

@@ -7,6 +7,7 @@ import type { DeliveryPath, DeliveryTracker } from './delivery.js';
 import { endpointTemplate } from './endpoint-template.js';
 import { currentSignal, inScope, instrumentClient, requestFailure } from './http.js';
 import { type Client4, newClient } from './official-client.js';
+import type { SearchQuerySource } from './search-bands.js';
 import { type Arrival, type OpenSocketCount, WsSession } from './ws-session.js';
 
 // One simulated Mattermost user: its REST client, its WebSocket session, and the little state a
@@ -65,6 +66,8 @@ export interface SimulatedUserOptions {
   onAcknowledged?: (postId: string) => void;
   /** How the user logs in and resyncs. */
   routines: ClientRoutines;
+  /** Where post searches draw their query bands from (the seeded corpus); absent: one word. */
+  searchQueries?: SearchQuerySource;
 }
 
 /** The request sequences of a login and of a reconnect (first-load.ts, resync.ts). */
@@ -90,6 +93,8 @@ export class SimulatedUser {
   readonly delivery: DeliveryTracker;
   readonly directory: readonly DirectoryUser[];
   readonly fileUploads: boolean;
+  readonly searchQueries: SearchQuerySource | undefined;
+  readonly metrics: Metrics;
   session!: WsSession;
   me!: DirectoryUser;
   team!: { id: string; name: string };
@@ -118,6 +123,8 @@ export class SimulatedUser {
     this.delivery = options.delivery;
     this.directory = options.directory;
     this.fileUploads = options.fileUploads ?? false;
+    this.searchQueries = options.searchQueries;
+    this.metrics = options.metrics;
   }
 
   /**

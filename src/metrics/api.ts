@@ -55,6 +55,8 @@ export const METRIC = {
   wsGaps: 'mm_ws_seq_gaps', // counter; seq gaps detected
   wsEvents: 'mm_ws_events', // counter; tags: event
   deliveryLatency: 'mm_delivery_latency', // trend ms; post sent → `posted` received by each online member
+  searchDuration: 'mm_search_duration', // trend ms; tags: band (common|rare|phrase|hashtag|from|in|date); one post search request
+  searchResults: 'mm_search_results', // trend; posts a post search returned; tags: band
   deliveryMissed: 'mm_delivery_missed', // counter; posts a member never received (live, replay or refetch)
   // Calls (tags: call = the call's label, c0, c1…; see docs/calls.md)
   callsJoinTime: 'calls_join_time', // trend ms; join sent → first remote audio received

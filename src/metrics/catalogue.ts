@@ -35,6 +35,16 @@ export const METRIC_CATALOGUE: Readonly<Record<string, MetricInfo>> = {
   [METRIC.vus]: { type: 'gauge', tagged: true, description: 'active virtual users' },
   [METRIC.vusMax]: { type: 'gauge', tagged: true, description: 'allocated virtual users' },
   [METRIC.actionDuration]: { type: 'trend', tagged: true, description: 'user action duration (ms)' },
+  [METRIC.searchDuration]: {
+    type: 'trend',
+    tagged: true,
+    description: 'post search request duration by query band (ms)',
+  },
+  [METRIC.searchResults]: {
+    type: 'trend',
+    tagged: true,
+    description: 'posts a post search returned, by band',
+  },
   [METRIC.actions]: { type: 'counter', tagged: true, description: 'user actions' },
   [METRIC.timeouts]: { type: 'counter', tagged: true, description: 'requests that hit the client timeout' },
   [METRIC.wsSessions]: { type: 'gauge', tagged: true, description: 'open WebSockets' },

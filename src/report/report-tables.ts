@@ -8,6 +8,7 @@ import { actionTable, endpointTable, targetTable, thresholdTable } from './metri
 import { preparationTable } from './preparation-table.js';
 import { auditTable, deliveryTable, faultTable } from './resilience-tables.js';
 import { runInfoTable } from './run-info.js';
+import { searchBandTable } from './search-bands.js';
 import { sovereigntyTable } from './sovereignty-tables.js';
 import { steadyStateTable } from './steady-state-table.js';
 import type { Table } from './table-model.js';
@@ -36,6 +37,7 @@ export function reportTables(
     targetTable(summary),
     preparationTable(summary),
     actionTable(summary),
+    searchBandTable(summary),
     deliveryTable(summary),
     driftSeriesTable(summary),
     callsTable(summary),

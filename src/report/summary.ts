@@ -12,6 +12,7 @@ import { targetReport } from '../verdict/target-sets.js';
 import { evaluateThresholds, type Threshold, thresholdSelectors } from '../verdict/thresholds.js';
 import { decideVerdict } from '../verdict/verdict.js';
 import { endpointRates } from './endpoint-rates.js';
+import { searchBands } from './search-bands.js';
 
 // Builds summary.json from the run's registry, thresholds and harness report, and decides the
 // verdict. The rule: invalid if the harness saturated (the run says so rather than blaming the
@@ -87,6 +88,8 @@ export function buildSummary(input: SummaryInput): Summary {
   if (input.drift !== undefined) summary.drift = input.drift;
   if (input.steadyState !== undefined) summary.steadyState = input.steadyState;
   if (input.egress !== undefined) summary.egress = input.egress;
+  const bands = searchBands(registry);
+  if (bands !== undefined) summary.searchBands = bands;
   const rates = endpointRates(registry);
   if (rates !== undefined) summary.requestsPerUserHour = rates;
   return summary;

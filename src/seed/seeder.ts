@@ -5,9 +5,9 @@ import type { UserProfile } from '@mattermost/types/users';
 import { forEachBounded, withRetry } from '../common/bounded-parallel.js';
 import { UsageError } from '../common/exit-codes.js';
 import { seededRandom } from '../common/seeded-random.js';
-import { messageText } from '../mattermost/message-text.js';
 import type { Client4 } from '../mattermost/official-client.js';
 import type { UserAccount } from '../mattermost/simulated-user.js';
+import { composeMessage } from './corpus/message.js';
 import { readCredentials, type SeedCredentials, writeCredentials } from './credentials.js';
 import { seedDrafts, seedThreadReplies } from './participation.js';
 import { type PlannedChannel, planSeed } from './plan.js';
@@ -254,13 +254,15 @@ export async function seed(options: SeedOptions): Promise<SeedReport> {
       const authors = c.members.slice(0, shape.authorsPerChannel).map((i) => accounts[i]!);
       if (authors.length === 0) throw new Error(`channel ${c.name} has no members to write its history`);
       const rng = seededRandom(`${shape.name}:${c.name}:${seeded.length}`);
+      // The corpus's text (Zipf words, hashtags, @mentions of members, links, code blocks).
+      const mentionable = c.members.slice(0, 50).map((i) => plan.users[i]!.username);
       for (let k = seeded.length; k < c.posts; k++) {
         signal?.throwIfAborted();
         const author = await clientOf(authors[k % authors.length]!);
         const rootId = roots.length > 0 && rng.chance(shape.replyShare) ? rng.pick(roots)! : '';
         const post: PartialPost = {
           channel_id: channelId,
-          message: messageText(rng),
+          message: composeMessage(rng, { usernames: mentionable, secondLanguageShare: 0 }).message,
           root_id: rootId,
           props: { [SEED_PROP]: shape.name },
           // The server deduplicates by pending_post_id, so a retry cannot post twice.

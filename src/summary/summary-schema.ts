@@ -264,6 +264,26 @@ const PreparationSchema = Type.Object(
   },
 );
 
+const SearchBandSchema = Type.Object(
+  {
+    band: Type.String({ description: 'common, rare, phrase, hashtag, from, in or date (docs/search.md).' }),
+    searches: Count('Post searches of this band that got an answer.'),
+    latency: Type.Object(
+      { p50: Ms('median'), p95: Ms('95th percentile'), p99: Ms('99th percentile'), max: Ms('maximum') },
+      Closed,
+    ),
+    results: Type.Object(
+      {
+        mean: Type.Number({ minimum: 0, description: 'Posts returned, on average.' }),
+        p50: Type.Number({ minimum: 0, description: 'Median posts returned.' }),
+        max: Type.Number({ minimum: 0, description: 'Most posts returned by one search.' }),
+      },
+      Closed,
+    ),
+  },
+  Closed,
+);
+
 export const SummarySchema = Type.Object(
   {
     version: Type.Literal(1, { description: 'Version of this document format.' }),
@@ -352,6 +372,12 @@ export const SummarySchema = Type.Object(
     steadyState: Type.Optional(SteadyStateReportSchema),
     sovereignty: Type.Optional(SovereigntyReportSchema),
     egress: Type.Optional(EgressReportSchema),
+    searchBands: Type.Optional(
+      Type.Array(SearchBandSchema, {
+        description:
+          'Post searches by query band (mm_search_duration{band}, mm_search_results{band}), in band order; present when the run searched posts with the corpus bands.',
+      }),
+    ),
     requestsPerUserHour: Type.Optional(
       Type.Object(
         {

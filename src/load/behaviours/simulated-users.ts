@@ -7,6 +7,7 @@ import { firstLoad } from '../../mattermost/first-load.js';
 import { inScope } from '../../mattermost/http.js';
 import { quietWebSocketClientLogs } from '../../mattermost/official-client.js';
 import { resync } from '../../mattermost/resync.js';
+import type { SearchQuerySource } from '../../mattermost/search-bands.js';
 import { type DirectoryUser, SimulatedUser } from '../../mattermost/simulated-user.js';
 import { OpenSocketCount } from '../../mattermost/ws-session.js';
 import { type Counter, METRIC, type Metrics, type Trend } from '../../metrics/api.js';
@@ -36,6 +37,8 @@ export interface SimulatedUsersOptions {
    * (default: released after every action, which idle users need to stay small).
    */
   keepClients?: boolean;
+  /** Query bands of post searches (the seeded corpus's); absent: load-test-ng's one word. */
+  searchQueries?: SearchQuerySource;
 }
 
 export class SimulatedUsers {
@@ -86,6 +89,7 @@ export class SimulatedUsers {
       fileUploads: this.options.fileUploads ?? false,
       keepClient: this.options.keepClients ?? false,
       onAcknowledged: (postId) => this.acknowledged.push(postId),
+      ...(this.options.searchQueries && { searchQueries: this.options.searchQueries }),
     });
     // A VU initialised again (after a failed start) leaves nothing of its previous life behind.
     this.users.get(vu)?.close();

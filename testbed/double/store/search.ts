@@ -4,6 +4,11 @@ import { POST_COLUMNS, type PostRow, REPLY_COUNT } from './posts.js';
 
 // Mattermost's database post search (no Elasticsearch/Bleve): ParseSearchParams, then one
 // PostgreSQL full-text query over posts.message_tsv, newest first, at most 100 results.
+// Parsing follows mattermost/mattermost server/public/model/search_params.go: flags from, in
+// (channel), on, after, before, ext, each negatable with '-' and taking the next word when written
+// with a space (`from: bob`); #hashtags (and -#hashtags) a search of the hashtags column; -words
+// and -"phrases" excluded; after:/before: exclusive days (GetAfterDateMillis: start of the next
+// day; GetBeforeDateMillis: end of the previous day), all in the caller's time_zone_offset.
 
 export interface SearchQuery {
   /** Plain words; `prefix` for a trailing `*`. */
@@ -13,6 +18,7 @@ export interface SearchQuery {
   /** -words: posts containing any of them are left out. */
   excluded: string[];
   hashtags: string[];
+  excludedHashtags: string[];
   fromUsers: string[];
   excludedUsers: string[];
   inChannels: string[];
@@ -20,6 +26,9 @@ export interface SearchQuery {
   onDate: string;
   afterDate: string;
   beforeDate: string;
+  excludedOnDate: string;
+  excludedAfterDate: string;
+  excludedBeforeDate: string;
 }
 
 const TOKEN = /-?"[^"]*"?|\S+/g;
@@ -41,6 +50,7 @@ export function parseSearchTerms(terms: string): SearchQuery {
     phrases: [],
     excluded: [],
     hashtags: [],
+    excludedHashtags: [],
     fromUsers: [],
     excludedUsers: [],
     inChannels: [],
@@ -48,22 +58,29 @@ export function parseSearchTerms(terms: string): SearchQuery {
     onDate: '',
     afterDate: '',
     beforeDate: '',
+    excludedOnDate: '',
+    excludedAfterDate: '',
+    excludedBeforeDate: '',
   };
-  for (const token of terms.match(TOKEN) ?? []) {
+  const tokens = terms.match(TOKEN) ?? [];
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t]!;
     const negative = token.length > 1 && token.startsWith('-');
     const body = negative ? token.slice(1) : token;
     const flag = FLAG.exec(body);
     if (flag) {
       const name = (flag[1] ?? '').toLowerCase();
-      const value = (flag[2] ?? '').trim();
+      let value = (flag[2] ?? '').trim();
+      // `from: bob`: an empty flag takes the next word (parseSearchFlags' skipNextWord).
+      if (!value && t + 1 < tokens.length) value = tokens[++t]!;
       if (!value) continue;
       if (name === 'from')
         (negative ? q.excludedUsers : q.fromUsers).push(value.replace(/^@/, '').toLowerCase());
       else if (name === 'in' || name === 'channel')
         (negative ? q.excludedChannels : q.inChannels).push(value.replace(/^~/, ''));
-      else if (name === 'on' && !negative) q.onDate = value;
-      else if (name === 'after' && !negative) q.afterDate = value;
-      else if (name === 'before' && !negative) q.beforeDate = value;
+      else if (name === 'on') q[negative ? 'excludedOnDate' : 'onDate'] = value;
+      else if (name === 'after') q[negative ? 'excludedAfterDate' : 'afterDate'] = value;
+      else if (name === 'before') q[negative ? 'excludedBeforeDate' : 'beforeDate'] = value;
       continue;
     }
     if (body.startsWith('"')) {
@@ -74,7 +91,7 @@ export function parseSearchTerms(terms: string): SearchQuery {
       continue;
     }
     if (body.startsWith('#') && body.length > 1) {
-      if (!negative) q.hashtags.push(body);
+      (negative ? q.excludedHashtags : q.hashtags).push(body.replace(/^#+/, '#'));
       continue;
     }
     const prefix = body.endsWith('*');
@@ -124,11 +141,15 @@ const SEARCH_LIMIT = 100;
 
 export function isEmptySearch(q: SearchQuery): boolean {
   return (
-    q.words.length + q.phrases.length + q.excluded.length + q.hashtags.length === 0 &&
+    q.words.length + q.phrases.length + q.excluded.length + q.hashtags.length + q.excludedHashtags.length ===
+      0 &&
     q.fromUsers.length + q.excludedUsers.length + q.inChannels.length + q.excludedChannels.length === 0 &&
     !q.onDate &&
     !q.afterDate &&
-    !q.beforeDate
+    !q.beforeDate &&
+    !q.excludedOnDate &&
+    !q.excludedAfterDate &&
+    !q.excludedBeforeDate
   );
 }
 
@@ -169,6 +190,14 @@ export async function searchPosts(db: Database, q: SearchQuery, scope: SearchSco
   if (after !== null) where.push(`p.create_at >= ${arg(after + DAY_MS)}`);
   const before = dayStart(q.beforeDate, scope.timeZoneOffset);
   if (before !== null) where.push(`p.create_at <= ${arg(before - 1)}`);
+  const notOn = dayStart(q.excludedOnDate, scope.timeZoneOffset);
+  if (notOn !== null) where.push(`p.create_at NOT BETWEEN ${arg(notOn)} AND ${arg(notOn + DAY_MS - 1)}`);
+  const notAfter = dayStart(q.excludedAfterDate, scope.timeZoneOffset);
+  if (notAfter !== null) where.push(`p.create_at < ${arg(notAfter + DAY_MS)}`);
+  const notBefore = dayStart(q.excludedBeforeDate, scope.timeZoneOffset);
+  if (notBefore !== null) where.push(`p.create_at > ${arg(notBefore - 1)}`);
+  for (const h of q.excludedHashtags)
+    where.push(`(' ' || lower(p.hashtags) || ' ') NOT LIKE ${arg(`% ${h.toLowerCase()} %`)}`);
 
   // Terms and hashtags are separate parameter sets in Mattermost, whose results are merged.
   const matchers: string[] = [];
