@@ -97,7 +97,8 @@ async function seedCommand(options: SeedCommandOptions): Promise<void> {
       }
       const target = await resolveSeedTarget(options.env, options.stateDir);
       const method =
-        options.method ?? (options.importFile !== undefined || shape.posts > API_SEED_POST_LIMIT ? 'bulk' : 'api');
+        options.method ??
+        (options.importFile !== undefined || shape.posts > API_SEED_POST_LIMIT ? 'bulk' : 'api');
       progressLine(`mmdrill seed: shape ${shape.name} → ${target.url} (${method})`);
       if (method === 'bulk') {
         const report = await bulkSeed({

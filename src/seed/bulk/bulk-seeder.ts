@@ -78,7 +78,9 @@ export async function bulkSeed(options: BulkSeedOptions): Promise<BulkSeedReport
   const admin = seedClient(target.url);
   await withRetry(() => admin.login(target.admin.username, target.admin.password)).catch((err: unknown) => {
     if ((err as { status_code?: number }).status_code !== 401) throw err;
-    throw new UsageError(`admin "${target.admin.username}" cannot log in to ${target.url}: ${(err as Error).message}`);
+    throw new UsageError(
+      `admin "${target.admin.username}" cannot log in to ${target.url}: ${(err as Error).message}`,
+    );
   });
   const previous = await readCredentials(options.credentialsPath);
   const password = previous?.users[0]?.password ?? `${randomBytes(18).toString('base64url')}Aa1!`;
@@ -143,7 +145,9 @@ async function runImport(
 ): Promise<ImportJob> {
   const { signal, target, shape } = options;
   const onJob = (job: ImportJob) =>
-    print(`  import job ${job.id}: ${job.status} ${job.progress}%${job.data?.progress_line ? ` (${job.data.progress_line})` : ''}`);
+    print(
+      `  import job ${job.id}: ${job.status} ${job.progress}%${job.data?.progress_line ? ` (${job.data.progress_line})` : ''}`,
+    );
   const usable = state && state.url === target.url && state.shape === shape.name ? state : null;
   if (usable?.jobId) {
     const job = await getImportJob(admin, usable.jobId);
@@ -153,27 +157,44 @@ async function runImport(
     }
     if (job?.status === 'success') return job;
   }
-  const archive = options.archive ?? usable?.archive ?? resolve(dirname(statePath), `import-${shape.name}.zip`);
+  const archive =
+    options.archive ?? usable?.archive ?? resolve(dirname(statePath), `import-${shape.name}.zip`);
   let session = usable?.uploadId ? await getUploadSession(admin, usable.uploadId) : null;
   const resumed = session !== null && usable?.archive === archive && (await exists(archive));
   if (resumed && session) {
-    print(`  resuming: upload ${session.id} of ${archive} at ${session.file_offset}/${session.file_size} bytes`);
+    print(
+      `  resuming: upload ${session.id} of ${archive} at ${session.file_offset}/${session.file_size} bytes`,
+    );
   } else {
     if (!options.archive) {
       const written = await writeImportArchive(archive, lines());
-      print(`  wrote ${archive}: ${written.lines} lines, ${mb(written.jsonlBytes)} JSONL, ${mb(written.fileBytes)} archive`);
+      print(
+        `  wrote ${archive}: ${written.lines} lines, ${mb(written.jsonlBytes)} JSONL, ${mb(written.fileBytes)} archive`,
+      );
     }
     session = await createUploadSession(admin, archive.split('/').pop()!, (await stat(archive)).size);
   }
   await writeState(statePath, { shape: shape.name, url: target.url, archive, uploadId: session!.id });
   let lastPrint = 0;
-  await uploadArchive(admin, session!, archive, (sent, total) => {
-    if (Date.now() - lastPrint < 2_000 && sent < total) return;
-    lastPrint = Date.now();
-    print(`  upload ${mb(sent)}/${mb(total)}`);
-  }, signal);
+  await uploadArchive(
+    admin,
+    session!,
+    archive,
+    (sent, total) => {
+      if (Date.now() - lastPrint < 2_000 && sent < total) return;
+      lastPrint = Date.now();
+      print(`  upload ${mb(sent)}/${mb(total)}`);
+    },
+    signal,
+  );
   const job = await createImportJob(admin, importFileName(session!, archive));
-  await writeState(statePath, { shape: shape.name, url: target.url, archive, uploadId: session!.id, jobId: job.id });
+  await writeState(statePath, {
+    shape: shape.name,
+    url: target.url,
+    archive,
+    uploadId: session!.id,
+    jobId: job.id,
+  });
   print(`  import job ${job.id} created`);
   return waitForJob(admin, job.id, onJob, signal);
 }
@@ -252,7 +273,8 @@ async function saveCredentials(
       const batch = plan.users.slice(i, i + 100).map((u) => u.username);
       for (const p of await withRetry(() => admin.getProfilesByUsernames(batch))) ids.set(p.username, p.id);
     }
-    for (const t of plan.teams) teams.push({ id: (await withRetry(() => admin.getTeamByName(t.name))).id, name: t.name });
+    for (const t of plan.teams)
+      teams.push({ id: (await withRetry(() => admin.getTeamByName(t.name))).id, name: t.name });
   }
   await writeCredentials(path, {
     version: 1,

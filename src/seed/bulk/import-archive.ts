@@ -139,7 +139,10 @@ async function writeZip(
   out.write(local);
   out.write(name);
   await pipeline(Readable.from(chunks), measure, deflate, frame, out);
-  return { jsonlBytes: size, fileBytes: local.length + name.length + compressed + 16 + 46 + name.length + 22 };
+  return {
+    jsonlBytes: size,
+    fileBytes: local.length + name.length + compressed + 16 + 46 + name.length + 22,
+  };
 }
 
 function dosTime(d: Date): { time: number; date: number } {

@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { withRetry } from '../../common/bounded-parallel.js';
-import { ClientError, type Client4 } from '../../mattermost/official-client.js';
+import { type Client4, ClientError } from '../../mattermost/official-client.js';
 
 // The administrator's way of importing, over the API (what `mmctl import upload` and
 // `mmctl import process` do): an upload session of type `import` (`POST /api/v4/uploads`), the
@@ -32,7 +32,13 @@ export interface ImportJob {
 
 const UPLOAD_CHUNK = 16 << 20;
 
-async function call<T>(admin: Client4, method: string, path: string, body?: string | Uint8Array, type?: string): Promise<T | null> {
+async function call<T>(
+  admin: Client4,
+  method: string,
+  path: string,
+  body?: string | Uint8Array,
+  type?: string,
+): Promise<T | null> {
   const url = `${admin.getBaseRoute()}${path}`;
   const headers: Record<string, string> = { Authorization: `Bearer ${admin.getToken()}` };
   if (type) headers['Content-Type'] = type;
@@ -55,7 +61,11 @@ async function call<T>(admin: Client4, method: string, path: string, body?: stri
   return text === '' ? null : (JSON.parse(text) as T);
 }
 
-export function createUploadSession(admin: Client4, filename: string, fileSize: number): Promise<UploadSession> {
+export function createUploadSession(
+  admin: Client4,
+  filename: string,
+  fileSize: number,
+): Promise<UploadSession> {
   return withRetry(
     async () =>
       (await call<UploadSession>(
@@ -141,7 +151,8 @@ export async function waitForJob(
     const job = await getImportJob(admin, id);
     if (!job) throw new Error(`import job ${id} disappeared from the server`);
     progress(job);
-    if (job.status !== 'pending' && job.status !== 'in_progress' && job.status !== 'cancel_requested') return job;
+    if (job.status !== 'pending' && job.status !== 'in_progress' && job.status !== 'cancel_requested')
+      return job;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -29,7 +29,10 @@ export interface ImportReply {
 }
 export type ImportLine =
   | { type: 'version'; version: 1 }
-  | { type: 'team'; team: { name: string; display_name: string; type: 'O' | 'I'; allow_open_invite: boolean } }
+  | {
+      type: 'team';
+      team: { name: string; display_name: string; type: 'O' | 'I'; allow_open_invite: boolean };
+    }
   | { type: 'channel'; channel: { team: string; name: string; display_name: string; type: 'O' | 'P' } }
   | {
       type: 'user';
@@ -109,16 +112,25 @@ export function todayUtc(now = Date.now()): number {
 }
 
 /** All lines of the data set, in the order Mattermost's importer requires. */
-export function* importLines(options: LineOptions, counts: ImportCounts = emptyCounts()): Generator<ImportLine> {
+export function* importLines(
+  options: LineOptions,
+  counts: ImportCounts = emptyCounts(),
+): Generator<ImportLine> {
   const { plan } = options;
   yield { type: 'version', version: 1 };
   for (const t of plan.teams) {
     counts.teams++;
-    yield { type: 'team', team: { name: t.name, display_name: t.displayName, type: 'O', allow_open_invite: true } };
+    yield {
+      type: 'team',
+      team: { name: t.name, display_name: t.displayName, type: 'O', allow_open_invite: true },
+    };
   }
   for (const c of plan.channels) {
     counts.channels++;
-    yield { type: 'channel', channel: { team: c.team, name: c.name, display_name: c.displayName, type: c.type } };
+    yield {
+      type: 'channel',
+      channel: { team: c.team, name: c.name, display_name: c.displayName, type: c.type },
+    };
   }
   yield* userLines(options, counts);
   for (const c of plan.channels) yield* channelPosts(options, c, counts);
@@ -128,7 +140,8 @@ export function* importLines(options: LineOptions, counts: ImportCounts = emptyC
 function* userLines(options: LineOptions, counts: ImportCounts): Generator<ImportLine> {
   const { plan } = options;
   const channelsOf = new Map<number, PlannedChannel[]>();
-  for (const c of plan.channels) for (const i of c.members) channelsOf.set(i, [...(channelsOf.get(i) ?? []), c]);
+  for (const c of plan.channels)
+    for (const i of c.members) channelsOf.set(i, [...(channelsOf.get(i) ?? []), c]);
   for (const [i, u] of plan.users.entries()) {
     const mine = channelsOf.get(i) ?? [];
     counts.users++;
@@ -144,7 +157,9 @@ function* userLines(options: LineOptions, counts: ImportCounts): Generator<Impor
         teams: plan.teams.map((t) => ({
           name: t.name,
           roles: 'team_user',
-          channels: mine.filter((c) => c.team === t.name).map((c) => ({ name: c.name, roles: 'channel_user' })),
+          channels: mine
+            .filter((c) => c.team === t.name)
+            .map((c) => ({ name: c.name, roles: 'channel_user' })),
         })),
       },
     };

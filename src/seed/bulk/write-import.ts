@@ -47,6 +47,9 @@ export async function writeShapeImport(
     directChannels: 0,
     directPosts: 0,
   };
-  const written = await writeImportArchive(path, importLines({ plan, shape, password, text, endAt: todayUtc() }, counts));
+  const written = await writeImportArchive(
+    path,
+    importLines({ plan, shape, password, text, endAt: todayUtc() }, counts),
+  );
   return { ...written, counts };
 }
