@@ -39,7 +39,7 @@ export function registerSeedCommand(program: Command): void {
         'xl (4 teams, 2,000 channels, 50,000 users, 5,000,000 posts), or a YAML shape file.\n\n' +
         'Methods: api (every object through the REST API, as users would) or bulk (one Mattermost\n' +
         'bulk-import archive uploaded and run as an import_process job, then read back): bulk is the\n' +
-        'default above small. --write-import FILE writes the archive (.zip, or .jsonl) without\n' +
+        'default above medium. --write-import FILE writes the archive (.zip, or .jsonl) without\n' +
         'importing, for `mmctl import upload`; --import-file FILE imports an archive written earlier.\n\n' +
         'Exit codes: 0 seeded, 2 usage or configuration error (wrong admin password, an import line the\n' +
         'server rejected: line and field named, nothing imported), 3 the server\n' +
