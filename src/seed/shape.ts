@@ -77,6 +77,38 @@ export const SeedShapeSchema = ClosedObject(
           'Synced drafts each user has left, in each team, in channels of its own (a workspace in use; DeleteDraft needs one). At most channelsPerUser.',
       }),
     ),
+    reactionShare: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        default: 0.3,
+        description: 'Share of history posts and replies that carry emoji reactions (bulk import).',
+      }),
+    ),
+    historyDays: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 3_650,
+        default: 90,
+        description: 'Days the history posts spread over, ending today (bulk import).',
+      }),
+    ),
+    directChannels: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 100_000,
+        default: 0,
+        description: 'Direct-message channels between neighbouring users (bulk import).',
+      }),
+    ),
+    directPostsPerChannel: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000,
+        default: 5,
+        description: 'Messages in each direct channel (bulk import).',
+      }),
+    ),
   },
   { description: 'The shape of a data set `mmdrill seed` creates.' },
 );
@@ -110,7 +142,50 @@ export const BUILT_IN_SHAPES: Readonly<Record<string, SeedShape>> = {
     threadRepliesPerUser: 1,
     draftsPerUser: 1,
   },
+  // The data-at-scale sets, meant for bulk import (Mattermost's reference architectures are sized
+  // on databases of this order: thousands of users, millions of posts).
+  large: {
+    name: 'large',
+    teams: 2,
+    channels: 500,
+    privateShare: 0.2,
+    users: 10_000,
+    channelsPerUser: 10,
+    posts: 1_000_000,
+    replyShare: 0.3,
+    authorsPerChannel: 20,
+    threadRepliesPerUser: 1,
+    draftsPerUser: 0,
+    reactionShare: 0.3,
+    historyDays: 180,
+    directChannels: 1_000,
+    directPostsPerChannel: 5,
+  },
+  xl: {
+    name: 'xl',
+    teams: 4,
+    channels: 2_000,
+    privateShare: 0.2,
+    users: 50_000,
+    channelsPerUser: 10,
+    posts: 5_000_000,
+    replyShare: 0.3,
+    authorsPerChannel: 20,
+    threadRepliesPerUser: 1,
+    draftsPerUser: 0,
+    reactionShare: 0.3,
+    historyDays: 365,
+    directChannels: 5_000,
+    directPostsPerChannel: 5,
+  },
 };
+
+/**
+ * Sets above this many posts are seeded by bulk import unless told otherwise. Meant to be 1,000
+ * (bulk above `small`); held at `medium` until the test double runs import_process jobs, so that
+ * `mmdrill seed --size medium` keeps working against the native stack.
+ */
+export const API_SEED_POST_LIMIT = 10_000;
 
 /** `small`, `medium`, or the path of a shape file. */
 export async function resolveShape(nameOrFile: string): Promise<SeedShape> {
@@ -118,7 +193,7 @@ export async function resolveShape(nameOrFile: string): Promise<SeedShape> {
   if (builtIn) return builtIn;
   if (!existsSync(nameOrFile)) {
     throw new UsageError(
-      `unknown shape "${nameOrFile}": expected ${Object.keys(BUILT_IN_SHAPES).join(' or ')}, or a shape file`,
+      `unknown shape "${nameOrFile}": expected ${Object.keys(BUILT_IN_SHAPES).join(', ')}, or a shape file`,
     );
   }
   return loadConfigFile(nameOrFile, SeedShapeSchema, { kind: 'seed shape', check: checkShape });
