@@ -1,92 +1,193 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Channel } from '@mattermost/types/channels';
-import type { Post } from '@mattermost/types/posts';
-import type { Team } from '@mattermost/types/teams';
 import { Value } from '@sinclair/typebox/value';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/common/package-root.js';
-import { newClient } from '../../src/mattermost/official-client.js';
 import { probeContainerRuntime } from '../../src/stack/containers/runtime-probe.js';
+import { LABELS } from '../../src/stack/containers/stack-plan.js';
 import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
-import { StackDocumentSchema } from '../../src/stack/stack-document.js';
-import { ToxiproxyClient } from '../../src/stack/toxiproxy-client.js';
+import { type StackDocument, StackDocumentSchema } from '../../src/stack/stack-document.js';
+import type { Summary } from '../../src/summary/summary-schema.js';
+import { runCli, startCli } from '../support/cli.js';
 
-// Real Mattermost in containers: runs only where a Docker-compatible runtime answers (and can pull
-// or already has the images). Elsewhere — the project's own build machines have no runtime — the
-// suite is skipped and its title says why.
+// The containers provider live, on the images `npm run setup:containers` builds (Podman, no
+// registry): `mmdrill stack up → status → down` and the short drills through the CLI, as a user
+// runs them, and after each — also after Ctrl-C during `up` — no container, pod, network or
+// volume carrying mmdrill's labels remains. Where no runtime answers or the local images are
+// missing the suite is skipped and its title says why (and how to get them).
+
+const ENV_FILE = join(packageRoot(), 'environments', 'containers-local.yaml');
+const PASSWORD = 'Live-Containers-Passw0rd';
 
 const probe = await probeContainerRuntime();
-// Testcontainers looks for Docker's socket; point it at the one that answered (e.g. Podman's).
-if (probe.available && !process.env.DOCKER_HOST && probe.dockerHost)
-  process.env.DOCKER_HOST = probe.dockerHost;
-const title = probe.available ? probe.reason : `NOT RUN: ${probe.reason}`;
-// The default reporter does not print a skipped suite's title; say it on stderr too.
-if (!probe.available) console.warn(`live containers stack ${title}`);
+const runtimeEnv: NodeJS.ProcessEnv = {
+  ...(probe.dockerHost ? { DOCKER_HOST: process.env.DOCKER_HOST ?? probe.dockerHost } : {}),
+  TESTCONTAINERS_RYUK_DISABLED: 'true',
+  MMDRILL_ADMIN_PASSWORD: PASSWORD,
+};
 
-describe(`live containers stack (${title})`, () => {
-  it.skipIf(!probe.available)(
-    'two app nodes: log in through the users URL, post, read back through the other node; down leaves nothing',
-    async () => {
-      const { ContainersProvider } = await import('../../src/stack/containers/provider.js');
-      const { getContainerRuntimeClient } = await import('testcontainers');
-      const env = await loadEnvironmentFile(join(packageRoot(), 'environments', 'containers.yaml'));
-      const runDir = await mkdtemp(join(tmpdir(), 'mmdrill-containers-'));
-      const password = `Pw-${randomBytes(12).toString('hex')}`;
-      const stack = await new ContainersProvider().up(env, { runDir, adminPassword: password });
-      try {
-        const doc = stack.document;
-        expect(Value.Errors(StackDocumentSchema, doc).First()).toBeUndefined();
-        expect(JSON.stringify(doc)).not.toContain(password);
-        expect(doc.components.map((c) => c.name)).toEqual([
-          'postgres-primary',
-          'postgres-replica',
-          'object-store',
-          'toxiproxy',
-          'app-1',
-          'app-2',
-          'nginx',
-        ]);
+/** A GET on the runtime's API (Docker-compatible, or Podman's libpod paths). */
+function api(path: string): Promise<{ status: number; body: unknown }> {
+  const host = runtimeEnv.DOCKER_HOST ?? '';
+  if (!host.startsWith('unix://')) throw new Error(`the live test speaks to unix sockets only (${host})`);
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: host.slice('unix://'.length), path, method: 'GET' }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
-        const admin = newClient(doc.url);
-        await admin.login(env.admin.username, password);
-        const suffix = randomBytes(4).toString('hex');
-        const team: Team = await admin.createTeam({
-          name: `drill-${suffix}`,
-          display_name: 'Drill',
-          type: 'O',
-        } as Team);
-        const channel: Channel = await admin.createChannel({
-          team_id: team.id,
-          name: `live-${suffix}`,
-          display_name: 'Live',
-          type: 'O',
-        } as Channel);
-        const post: Post = await admin.createPost({
-          channel_id: channel.id,
-          message: `hello ${suffix}`,
-        } as Post);
+async function missingImages(): Promise<string[]> {
+  const env = await loadEnvironmentFile(ENV_FILE);
+  if (env.provider !== 'containers') throw new Error(`${ENV_FILE} is not a containers environment`);
+  const { mattermost, postgres, objectStore, nginx, toxiproxy } = env.containers.images;
+  const missing: string[] = [];
+  for (const image of [mattermost, postgres, objectStore, nginx, toxiproxy]) {
+    if ((await api(`/images/${encodeURIComponent(image)}/json`)).status !== 200) missing.push(image);
+  }
+  return missing;
+}
 
-        // Read back through the other node, directly: the post is in the shared database.
-        const direct = newClient(doc.appNodes[1]!.url);
-        await direct.login(env.admin.username, password);
-        expect((await direct.getPost(post.id)).message).toBe(`hello ${suffix}`);
+const missing = probe.available ? await missingImages() : [];
+const skipReason = !probe.available
+  ? probe.reason
+  : missing.length > 0
+    ? `local images missing (${missing.join(', ')}): run npm run setup:containers`
+    : null;
+const title = skipReason ? `NOT RUN: ${skipReason}` : probe.reason;
+if (skipReason) console.warn(`live containers stack ${title}`);
 
-        const proxies = await new ToxiproxyClient(doc.toxiproxy!).listProxies();
-        expect(proxies.map((p) => p.name)).toEqual(
-          ['app-db-primary', 'app-db-replica', 'app-object-store', 'lb-app-1', 'lb-app-2', 'users-lb'].sort(),
-        );
-      } finally {
-        await stack.down();
-      }
-      const docker = (await getContainerRuntimeClient()).container.dockerode;
-      const filters = { label: [`org.mmdrill.run-dir=${runDir}`] };
-      expect(await docker.listContainers({ all: true, filters })).toEqual([]);
-      expect(await docker.listNetworks({ filters })).toEqual([]);
-      await rm(runDir, { recursive: true, force: true });
-    },
-    20 * 60_000,
-  );
+/** Everything on the runtime carrying mmdrill's stack label: must be empty between tests. */
+async function leftovers(): Promise<string[]> {
+  const filters = encodeURIComponent(JSON.stringify({ label: [LABELS.stack] }));
+  const found: string[] = [];
+  const containers = (await api(`/containers/json?all=true&filters=${filters}`)).body as {
+    Names: string[];
+  }[];
+  found.push(...containers.map((c) => `container ${c.Names[0]}`));
+  const networks = (await api(`/networks?filters=${filters}`)).body as { Name: string }[];
+  found.push(...networks.map((n) => `network ${n.Name}`));
+  const volumes = (await api(`/volumes?filters=${filters}`)).body as { Volumes: { Name: string }[] | null };
+  found.push(...(volumes.Volumes ?? []).map((v) => `volume ${v.Name}`));
+  // Pods are Podman's own; Docker answers 404 here.
+  const pods = await api(`/v4.0.0/libpod/pods/json?filters=${filters}`);
+  if (pods.status === 200) found.push(...(pods.body as { Name: string }[]).map((p) => `pod ${p.Name}`));
+  return found;
+}
+
+/** Volumes with no label at all (anonymous ones a removed container could leave). */
+async function volumeCount(): Promise<number> {
+  const volumes = (await api('/volumes')).body as { Volumes: unknown[] | null };
+  return (volumes.Volumes ?? []).length;
+}
+
+let work: string;
+let volumesBefore = 0;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'mmdrill-containers-'));
+  if (!skipReason) volumesBefore = await volumeCount();
+});
+
+afterAll(async () => {
+  if (!skipReason) await runCli(['stack', 'down', '--state-dir', join(work, 'state')], runtimeEnv);
+  await rm(work, { recursive: true, force: true });
+});
+
+describe.skipIf(skipReason !== null)(`live containers stack (${title})`, () => {
+  it('stack up → status → down through the CLI; nothing with mmdrill labels remains', async () => {
+    const stateDir = join(work, 'state');
+    const up = await runCli(
+      ['stack', 'up', '--env', ENV_FILE, '--json', '--state-dir', stateDir],
+      runtimeEnv,
+    );
+    expect(up.code, up.stderr).toBe(0);
+    const doc = JSON.parse(up.stdout) as StackDocument;
+    expect(Value.Errors(StackDocumentSchema, doc).First()).toBeUndefined();
+    expect(up.stdout + up.stderr).not.toContain(PASSWORD);
+    expect(doc.components.map((c) => c.name)).toEqual([
+      'postgres-primary',
+      'postgres-replica',
+      'object-store',
+      'toxiproxy',
+      'app-1',
+      'app-2',
+      'nginx',
+    ]);
+    expect(doc.proxies.map((p) => p.name).sort()).toEqual(
+      ['app-db-primary', 'app-db-replica', 'app-object-store', 'lb-app-1', 'lb-app-2', 'users-lb'].sort(),
+    );
+    const ping = await fetch(`${doc.url}/api/v4/system/ping`);
+    expect(ping.status).toBe(200);
+
+    const status = await runCli(['stack', 'status', '--json', '--state-dir', stateDir], runtimeEnv);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ healthy: true, entry: 'answers' });
+
+    const down = await runCli(['stack', 'down', '--state-dir', stateDir], runtimeEnv);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await leftovers()).toEqual([]);
+    expect(await volumeCount()).toBe(volumesBefore);
+  }, 180_000);
+
+  it('Ctrl-C during stack up removes every container and the network it had created', async () => {
+    const stateDir = join(work, 'interrupted');
+    const { child, result } = startCli(
+      ['stack', 'up', '--env', ENV_FILE, '--state-dir', stateDir],
+      runtimeEnv,
+    );
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    // Interrupt once the first containers are ready and the app tier is next.
+    const deadline = Date.now() + 60_000;
+    while (!/✓ postgres-replica/.test(stderr) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(stderr).toMatch(/✓ postgres-replica/);
+    expect((await leftovers()).length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    const exit = await result;
+    expect(exit.code, exit.stderr).toBe(130);
+    expect(await leftovers()).toEqual([]);
+    expect(await volumeCount()).toBe(volumesBefore);
+  }, 120_000);
+
+  for (const drill of ['app-node-kill', 'app-node-freeze', 'db-failover']) {
+    it(`drill ${drill} --short --env containers-local: passes, 0 acknowledged posts lost, nothing left`, async () => {
+      const out = join(work, drill);
+      const run = await runCli(
+        [
+          'drill',
+          join(packageRoot(), 'drills', `${drill}.yaml`),
+          '--short',
+          '--env',
+          ENV_FILE,
+          '--out',
+          out,
+          '--state-dir',
+          join(work, `state-${drill}`),
+        ],
+        runtimeEnv,
+      );
+      const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as Summary;
+      for (const fault of summary.faults ?? []) expect(fault.ok, `${fault.name}: ${fault.reason}`).toBe(true);
+      expect(summary.audits?.acknowledgedPosts).toBeGreaterThan(20);
+      expect(summary.audits?.lostPosts).toBe(0);
+      expect(summary.verdict, summary.reason).toBe('pass');
+      expect(run.code, run.stderr).toBe(0);
+      expect(await leftovers()).toEqual([]);
+      expect(await volumeCount()).toBe(volumesBefore);
+    }, 300_000);
+  }
 });

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadDrillFile } from '../../drill/drill-file.js';
 import { runDrill } from '../../run/run-drill.js';
@@ -8,6 +9,7 @@ import { applyRetention, KEEP_OPTION, parseKeep, retentionLine } from '../retent
 
 interface DrillCommandOptions {
   short?: boolean;
+  env?: string;
   out?: string;
   stateDir: string;
   keep?: string;
@@ -26,9 +28,11 @@ export function registerDrillCommand(program: Command): void {
         'also after an error or Ctrl-C, and every fault is removed first.\n\n' +
         'Exit codes: 0 pass, 99 a fault, audit or threshold failed, 2 usage or configuration error,\n' +
         '3 the server refused the preparation (seeding), 130 interrupted.\n\n' +
-        'Examples:\n  mmdrill drill drills/app-node-kill.yaml\n  mmdrill drill drills/db-failover.yaml --short --out reports/db-failover',
+        'Examples:\n  mmdrill drill drills/app-node-kill.yaml\n  mmdrill drill drills/db-failover.yaml --short --out reports/db-failover\n' +
+        '  mmdrill drill drills/app-node-kill.yaml --short --env environments/containers-local.yaml',
     )
     .option('--short', "run the drill's short form (what CI runs)")
+    .option('--env <file>', 'run against this environment file instead of the one the drill names')
     .option('--out <dir>', 'output directory (default: reports/<time>-<drill>)')
     .option('--state-dir <dir>', 'state directory (secrets, seed credentials)', DEFAULT_STATE_DIR)
     .option(...KEEP_OPTION)
@@ -39,7 +43,8 @@ function drillCommand(file: string, options: DrillCommandOptions): Promise<void>
   return runInFrame(
     { onInterrupt: 'removing faults, stopping the load and taking the stack down…' },
     async ({ signal }) => {
-      const drill = await loadDrillFile(file);
+      const loaded = await loadDrillFile(file);
+      const drill = options.env ? { ...loaded, environmentPath: resolve(options.env) } : loaded;
       const outDir = outDirFor(options.out, drill.name);
       const keep = options.keep === undefined ? undefined : parseKeep(options.keep);
       const result = await runDrill({

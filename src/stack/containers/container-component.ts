@@ -37,11 +37,20 @@ export class LogTap {
   }
 }
 
+/** How Podman refuses to pause a container run without cgroups. */
+const CGROUPLESS = /without using cgroups|does not have a cgroup/i;
+
+function errorMessage(error: unknown): string {
+  const json = (error as { json?: { message?: string; cause?: string } }).json;
+  return [error instanceof Error ? error.message : String(error), json?.message, json?.cause].join(' ');
+}
+
 /** Seconds a graceful stop waits before SIGKILL (PostgreSQL's fast shutdown needs a moment). */
 const STOP_TIMEOUT_SECONDS = 10;
 
 export class ContainerComponent implements ControllableComponent {
   private readonly container: DockerContainer;
+  private frozenBy: 'pause' | 'signal' | null = null;
 
   constructor(
     readonly info: StackComponent,
@@ -59,12 +68,28 @@ export class ContainerComponent implements ControllableComponent {
     await this.container.kill();
   }
 
+  /**
+   * Pause (the cgroup freezer). A runtime whose containers have no cgroup (Podman with
+   * `cgroups = "disabled"`, as on hosts mixing cgroup v1 and v2) cannot pause: there the
+   * container's main process gets SIGSTOP instead, which the kernel delivers even to a PID
+   * namespace's init when it comes from outside. Only that process stops, not its children —
+   * enough for single-process services such as the app tier; docs/containers.md says so.
+   */
   async freeze(): Promise<void> {
-    await this.container.pause();
+    try {
+      await this.container.pause();
+      this.frozenBy = 'pause';
+    } catch (error) {
+      if (!CGROUPLESS.test(errorMessage(error))) throw error;
+      await this.container.kill({ signal: 'SIGSTOP' });
+      this.frozenBy = 'signal';
+    }
   }
 
   async thaw(): Promise<void> {
-    await this.container.unpause();
+    if (this.frozenBy === 'signal') await this.container.kill({ signal: 'SIGCONT' });
+    else await this.container.unpause();
+    this.frozenBy = null;
   }
 
   async restart(): Promise<void> {

@@ -6,6 +6,7 @@ import {
   getContainerRuntimeClient,
   type StartedTestContainer,
 } from 'testcontainers';
+import { LOOPBACK } from '../../common/loopback.js';
 import type { ContainersEnvironment, ContainersSettings, Environment } from '../environment.js';
 import { healthOfDetached, stopDetachedProcesses } from '../native/detached.js';
 import {
@@ -85,6 +86,10 @@ export class ContainersProvider implements StackProvider {
 }
 
 async function runtimeClient(): Promise<ContainerRuntimeClient> {
+  // Every port is published on 127.0.0.1 only, so that is where wait strategies must dial.
+  // Without this Testcontainers may pick the runtime's bridge gateway (Podman's 10.88.0.1 here),
+  // where nothing listens, and every HTTP wait times out.
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= LOOPBACK;
   try {
     return await getContainerRuntimeClient();
   } catch (error) {
