@@ -20,7 +20,12 @@ import { CRD_NOT_RUN, crdProblems, itWithCrds } from '../support/crds.js';
 
 const REPO = packageRoot();
 const ENV = join(REPO, 'environments', 'k8s.yaml');
-const PLANS = (await readdir(join(REPO, 'chaos'))).filter((f) => f.endsWith('.yaml')).sort();
+// disconnected-ops cuts the native egress watch's sink, a component no Kubernetes deployment has:
+// its export is refused on the target (tested below), not turned into manifests.
+const NATIVE_ONLY = new Set(['disconnected-ops.yaml']);
+const PLANS = (await readdir(join(REPO, 'chaos')))
+  .filter((f) => f.endsWith('.yaml') && !NATIVE_ONLY.has(f))
+  .sort();
 const OWN_SCHEMAS = { Workflow: WorkflowSchema, NetworkChaos: NetworkChaosSchema, PodChaos: PodChaosSchema };
 const ajv = new Ajv({ allErrors: true, strict: false });
 
@@ -48,6 +53,18 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
+});
+
+describe('plans for the native stack only', () => {
+  it.each([...NATIVE_ONLY])(
+    '%s: refused on its egress-sink target, naming file, line and field',
+    async (plan) => {
+      const out = join(dir, `refused-${plan}`);
+      await expect(exportChaosMesh(join(REPO, 'chaos', plan), { envFile: ENV, out })).rejects.toThrow(
+        /disconnected-ops\.yaml:\d+:\d+ +faults\[0\]\.target: unknown target "egress-sink"/,
+      );
+    },
+  );
 });
 
 async function manifests(plan: string): Promise<Manifest[]> {
