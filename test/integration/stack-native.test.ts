@@ -45,6 +45,7 @@ describe('native stack', () => {
       'toxiproxy',
       'rtcd',
       'coturn',
+      'push-sink',
       'app-1',
       'app-2',
       'nginx',
