@@ -1,5 +1,6 @@
 import type { Post } from '@mattermost/types/posts';
 import { withRetry } from '../common/bounded-parallel.js';
+import { UsageError } from '../common/exit-codes.js';
 import { instrumentClient } from '../mattermost/http.js';
 import { type Client4, newClient } from '../mattermost/official-client.js';
 import { MetricsRegistry } from '../metrics/registry.js';
@@ -22,6 +23,22 @@ const ROOT_VISIBLE_WITHIN_MS = 10_000;
  */
 export function seedClient(url: string): Client4 {
   return instrumentClient(newClient(url), { metrics: new MetricsRegistry(), timeoutMs: 30_000 });
+}
+
+/**
+ * The seed client logged in as the system admin. Wrong credentials are the user's to fix (a
+ * UsageError); any other failure is the server's (reported as such).
+ */
+export async function adminSeedClient(
+  url: string,
+  admin: { username: string; password: string },
+): Promise<Client4> {
+  const client = seedClient(url);
+  await withRetry(() => client.login(admin.username, admin.password)).catch((err: unknown) => {
+    if ((err as { status_code?: number }).status_code !== 401) throw err;
+    throw new UsageError(`admin "${admin.username}" cannot log in to ${url}: ${(err as Error).message}`);
+  });
+  return client;
 }
 
 /**

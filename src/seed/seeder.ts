@@ -12,6 +12,7 @@ import { readCredentials, type SeedCredentials, writeCredentials } from './crede
 import { seedDrafts, seedThreadReplies } from './participation.js';
 import { type PlannedChannel, planSeed } from './plan.js';
 import {
+  adminSeedClient,
   createOrFind,
   createPostOnce,
   isNotFound,
@@ -69,14 +70,7 @@ export async function seed(options: SeedOptions): Promise<SeedReport> {
   const limit = options.concurrency ?? 8;
   const started = Date.now();
   const plan = planSeed(shape);
-  const admin = seedClient(target.url);
-  await withRetry(() => admin.login(target.admin.username, target.admin.password)).catch((err: unknown) => {
-    // Wrong credentials are the user's to fix; any other failure is the server's (reported as such).
-    if ((err as { status_code?: number }).status_code !== 401) throw err;
-    throw new UsageError(
-      `admin "${target.admin.username}" cannot log in to ${target.url}: ${(err as Error).message}`,
-    );
-  });
+  const admin = await adminSeedClient(target.url, target.admin);
   const adminId = (await admin.getMe()).id;
 
   // Teams (the admin creates them and so is a member, which creating channels needs).

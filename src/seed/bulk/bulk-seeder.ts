@@ -7,7 +7,7 @@ import { messageText } from '../../mattermost/message-text.js';
 import type { Client4 } from '../../mattermost/official-client.js';
 import { readCredentials, writeCredentials } from '../credentials.js';
 import { planSeed, type SeedPlan } from '../plan.js';
-import { isNotFound, seedClient } from '../seed-steps.js';
+import { adminSeedClient, isNotFound } from '../seed-steps.js';
 import type { SeedTarget } from '../seeder.js';
 import type { SeedShape } from '../shape.js';
 import { writeImportArchive } from './import-archive.js';
@@ -75,13 +75,7 @@ export async function bulkSeed(options: BulkSeedOptions): Promise<BulkSeedReport
   const print = options.progress ?? (() => undefined);
   const started = Date.now();
   const plan = planSeed(shape);
-  const admin = seedClient(target.url);
-  await withRetry(() => admin.login(target.admin.username, target.admin.password)).catch((err: unknown) => {
-    if ((err as { status_code?: number }).status_code !== 401) throw err;
-    throw new UsageError(
-      `admin "${target.admin.username}" cannot log in to ${target.url}: ${(err as Error).message}`,
-    );
-  });
+  const admin = await adminSeedClient(target.url, target.admin);
   const previous = await readCredentials(options.credentialsPath);
   const password = previous?.users[0]?.password ?? `${randomBytes(18).toString('base64url')}Aa1!`;
   const expected = emptyCounts();

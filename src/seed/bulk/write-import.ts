@@ -4,7 +4,7 @@ import { readCredentials, writeCredentials } from '../credentials.js';
 import { planSeed } from '../plan.js';
 import type { SeedShape } from '../shape.js';
 import { type ArchiveResult, writeImportArchive } from './import-archive.js';
-import { type ImportCounts, importLines, type PostText, todayUtc } from './import-lines.js';
+import { emptyCounts, type ImportCounts, importLines, type PostText, todayUtc } from './import-lines.js';
 
 // `mmdrill seed --write-import FILE`: the shape's bulk-import archive on disk, for an
 // administrator to import by hand (`mmctl import upload FILE`, `mmctl import process …`). The
@@ -35,18 +35,7 @@ export async function writeShapeImport(
       users: plan.users.map((u) => ({ id: '', username: u.username, password })),
     });
   }
-  const counts: ImportCounts = {
-    teams: 0,
-    channels: 0,
-    users: 0,
-    teamMembers: 0,
-    channelMembers: 0,
-    posts: 0,
-    replies: 0,
-    reactions: 0,
-    directChannels: 0,
-    directPosts: 0,
-  };
+  const counts = emptyCounts();
   const written = await writeImportArchive(
     path,
     importLines({ plan, shape, password, text, endAt: todayUtc() }, counts),
