@@ -9,7 +9,7 @@ import type { Services } from '../services.js';
 // requests, LTNG's feature switches), the site root LTNG fetches as "static assets", webapp
 // plugins (none), server limits and client performance reports (accepted and dropped).
 // The double presents itself as a licensed server with every feature LTNG gates on switched on,
-// so every simulcontroller action can run (../shared/reference/client-traffic.md 1.2, 6.8, 6.9).
+// so every simulcontroller action can run (docs/scenarios.md; load-test-ng's simulcontroller checks the licence and config before those actions).
 
 /** The URL the client reached (a configured SiteURL is not followed: clients must reach the double). */
 function siteUrl(ctx: RequestContext): string {
