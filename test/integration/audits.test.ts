@@ -128,7 +128,7 @@ scenarios:
   users:
     executor: constant-vus
     vus: 12
-    duration: 8s
+    duration: 12s
     gracefulStop: 5s
 `;
   const observer = new PerSecondObserver();
@@ -263,7 +263,8 @@ describe('the safe double', () => {
     expect(audits.expectedDeliveries).toBeGreaterThan(0);
     expect(audits).toMatchObject({ missedDeliveries: 0, lostPosts: 0, ok: true });
     // Every post the users made was acknowledged and read back.
-    expect(audits.acknowledgedPosts).toBeGreaterThan(10);
+    // (Each user first loads the web app's start-up requests, so posts start a few seconds in.)
+    expect(audits.acknowledgedPosts).toBeGreaterThanOrEqual(10);
     expect(result.summary.verdict).toBe('pass');
     await validateSummary(result.summary);
     // The per-second observer saw the load.
