@@ -58,3 +58,7 @@ try {
     process.exitCode = ExitCode.internalError;
   }
 }
+// An interrupted command has wound down (what it started is stopped) and said so: what is still
+// pending then is abandoned work — e.g. Testcontainers polling, for minutes, a container the
+// interrupt removed — which must not keep the process from exiting.
+if (process.exitCode === ExitCode.interrupted) process.exit(ExitCode.interrupted);

@@ -8,6 +8,7 @@ import { packageRoot } from '../../src/common/package-root.js';
 import { probeContainerRuntime } from '../../src/stack/containers/runtime-probe.js';
 import { LABELS } from '../../src/stack/containers/stack-plan.js';
 import { loadEnvironmentFile } from '../../src/stack/environment-file.js';
+import type { ComponentHealth } from '../../src/stack/provider.js';
 import { type StackDocument, StackDocumentSchema } from '../../src/stack/stack-document.js';
 import type { Summary } from '../../src/summary/summary-schema.js';
 import { runCli, startCli } from '../support/cli.js';
@@ -28,12 +29,12 @@ const runtimeEnv: NodeJS.ProcessEnv = {
   MMDRILL_ADMIN_PASSWORD: PASSWORD,
 };
 
-/** A GET on the runtime's API (Docker-compatible, or Podman's libpod paths). */
-function api(path: string): Promise<{ status: number; body: unknown }> {
+/** A request (GET unless told) on the runtime's API (Docker-compatible, or Podman's libpod paths). */
+function api(path: string, method = 'GET'): Promise<{ status: number; body: unknown }> {
   const host = runtimeEnv.DOCKER_HOST ?? '';
   if (!host.startsWith('unix://')) throw new Error(`the live test speaks to unix sockets only (${host})`);
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: host.slice('unix://'.length), path, method: 'GET' }, (res) => {
+    const req = request({ socketPath: host.slice('unix://'.length), path, method }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
@@ -132,6 +133,16 @@ describe.skipIf(skipReason !== null)(`live containers stack (${title})`, () => {
     const status = await runCli(['stack', 'status', '--json', '--state-dir', stateDir], runtimeEnv);
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ healthy: true, entry: 'answers' });
+
+    // Status reads the runtime, not PIDs: a stopped container is reported as such, exit 99.
+    const nginx = doc.components.find((c) => c.name === 'nginx')!;
+    expect((await api(`/containers/${nginx.containerId}/stop?t=1`, 'POST')).status).toBe(204);
+    const broken = await runCli(['stack', 'status', '--json', '--state-dir', stateDir], runtimeEnv);
+    expect(broken.code, broken.stderr).toBe(99);
+    const report = JSON.parse(broken.stdout) as { healthy: boolean; components: ComponentHealth[] };
+    expect(report.healthy).toBe(false);
+    expect(report.components.find((c) => c.name === 'nginx')).toMatchObject({ state: 'stopped' });
+    expect(report.components.find((c) => c.name === 'postgres-primary')).toMatchObject({ healthy: true });
 
     const down = await runCli(['stack', 'down', '--state-dir', stateDir], runtimeEnv);
     expect(down.code, down.stderr).toBe(0);

@@ -53,15 +53,29 @@ export interface BuilderState {
 }
 
 /**
+ * Where a start is, as far as an abort cares: before its container exists (an abort then stops it
+ * from creating one), while the runtime creates it (the one moment a sweep by label may miss it),
+ * or once it exists (a sweep by label finds it).
+ */
+export type StartPhase = 'preparing' | 'creating' | 'created';
+
+/**
  * A GenericContainer built from a plan, on the stack's network, its ports published on 127.0.0.1
  * only. Ryuk (Testcontainers' reaper) is not used: the stack may outlive this process
  * (`mmdrill stack up` leaves it running), so the provider removes containers itself.
  */
 export class PlannedContainer extends GenericContainer {
+  /** See StartPhase. */
+  phase: StartPhase = 'preparing';
+  /** When the container was created (with its network and files) — or the attempt failed. */
+  createdAt: number | undefined;
+
   constructor(
     readonly plan: ContainerPlan,
     network: string,
     logConsumer?: (stream: Readable) => unknown,
+    /** Once aborted, no container is created, and a created one is not started. */
+    private readonly signal?: AbortSignal,
   ) {
     super(plan.image);
     this.withName(plan.containerName)
@@ -85,6 +99,17 @@ export class PlannedContainer extends GenericContainer {
     for (const bindings of Object.values(this.hostConfig.PortBindings ?? {})) {
       for (const binding of bindings as { HostIp?: string }[]) binding.HostIp = LOOPBACK;
     }
+  }
+
+  protected override async beforeContainerCreated(): Promise<void> {
+    this.signal?.throwIfAborted();
+    this.phase = 'creating';
+  }
+
+  protected override async containerCreated(): Promise<void> {
+    this.phase = 'created';
+    this.createdAt = Date.now();
+    this.signal?.throwIfAborted();
   }
 
   builderState(): BuilderState {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type ContainerRuntimeClient,
   getContainerRuntimeClient,
@@ -8,7 +9,7 @@ import {
 } from 'testcontainers';
 import { LOOPBACK } from '../../common/loopback.js';
 import type { ContainersEnvironment, ContainersSettings, Environment } from '../environment.js';
-import { healthOfDetached, stopDetachedProcesses } from '../native/detached.js';
+import { stopDetachedProcesses } from '../native/detached.js';
 import {
   type ComponentHealth,
   type ComponentStopped,
@@ -24,6 +25,7 @@ import { ensureAdmin } from './admin-account.js';
 import { type AfterStartSteps, afterStartSteps } from './after-start.js';
 import { PlannedContainer } from './container-builder.js';
 import { ContainerComponent, LogTap } from './container-component.js';
+import { healthOfContainers } from './container-health.js';
 import { type ContainerPlan, startWaves } from './container-plan.js';
 import { allocateHostPorts } from './host-ports.js';
 import { PROMOTE_COMMAND, PROMOTE_USER } from './postgres.js';
@@ -50,8 +52,8 @@ export class ContainersProvider implements StackProvider {
     return true;
   }
 
-  status(stack: DetachedStack): Promise<ComponentHealth[]> {
-    return healthOfDetached(stack);
+  async status(stack: DetachedStack): Promise<ComponentHealth[]> {
+    return healthOfContainers(await runtimeClient(), stack);
   }
 
   async down(stack: DetachedStack, progress?: (stopped: ComponentStopped) => void): Promise<void> {
@@ -90,6 +92,11 @@ async function runtimeClient(): Promise<ContainerRuntimeClient> {
   // Without this Testcontainers may pick the runtime's bridge gateway (Podman's 10.88.0.1 here),
   // where nothing listens, and every HTTP wait times out.
   process.env.TESTCONTAINERS_HOST_OVERRIDE ??= LOOPBACK;
+  // Testcontainers looks for Docker's sockets only; Podman's (found by the probe) must be named.
+  if (!process.env.DOCKER_HOST) {
+    const found = await probeContainerRuntime();
+    if (found.dockerHost) process.env.DOCKER_HOST = found.dockerHost;
+  }
   try {
     return await getContainerRuntimeClient();
   } catch (error) {
@@ -101,11 +108,28 @@ async function runtimeClient(): Promise<ContainerRuntimeClient> {
   }
 }
 
-/** One `up`: remembers what it started so that a failure or an abort removes all of it. */
+/** How long a sweep after an abort waits for a create request the runtime is still serving. */
+const CREATE_GRACE_MS = 15_000;
+
+/** Rejects with StackAbortedError once `signal` aborts; never settles otherwise. */
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(new StackAbortedError());
+    else signal.addEventListener('abort', () => reject(new StackAbortedError()), { once: true });
+  });
+}
+
+/**
+ * One `up`: remembers what it started so that a failure or an abort removes all of it. An abort
+ * does not wait for in-flight starts (a wait strategy may poll a removed container for minutes):
+ * it stops them from creating containers, and sweeps by label until none is mid-create.
+ */
 class StackStart {
   private readonly started = new Map<string, StartedTestContainer>();
   private readonly logs = new Map<string, LogTap>();
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly starts: PlannedContainer[] = [];
+  /** Aborted by the caller's signal or by the first failure: no start goes on after either. */
+  private readonly stop = new AbortController();
 
   constructor(
     private readonly client: ContainerRuntimeClient,
@@ -118,21 +142,35 @@ class StackStart {
 
   async run(): Promise<RunningStack> {
     const { signal } = this.options;
-    // Removing the stack's containers makes in-flight starts fail at once (their wait ends).
-    const onAbort = () =>
-      void removeStack(this.client, LABELS.stack, this.plan.stackId).catch(() => undefined);
+    const onAbort = () => this.stop.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) this.stop.abort();
     try {
       return await this.bringUp();
     } catch (error) {
-      await removeStack(this.client, LABELS.stack, this.plan.stackId).catch(() => undefined);
-      await Promise.allSettled([...this.inFlight]);
-      // Again: a start that was pulling its image during the first sweep created its container since.
-      await removeStack(this.client, LABELS.stack, this.plan.stackId).catch(() => undefined);
+      this.stop.abort();
+      await this.removeAll();
       for (const tap of this.logs.values()) tap.close();
       throw signal?.aborted ? new StackAbortedError() : redactError(error, this.hidden);
     } finally {
       signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Sweeps by label until a sweep began after every container this `up` asked for was created
+   * (or its creation failed). A start still preparing cannot create one any more: it is stopped.
+   */
+  private async removeAll(): Promise<void> {
+    const deadline = Date.now() + CREATE_GRACE_MS;
+    for (;;) {
+      const sweptFrom = Date.now();
+      await removeStack(this.client, LABELS.stack, this.plan.stackId).catch(() => undefined);
+      const unseen = this.starts.some(
+        (c) => c.phase !== 'preparing' && (c.createdAt === undefined || c.createdAt >= sweptFrom),
+      );
+      if (!unseen || Date.now() > deadline) return;
+      await sleep(100);
     }
   }
 
@@ -173,21 +211,24 @@ class StackStart {
       await mkdir(dir, { recursive: true });
       const tap = new LogTap(join(dir, 'container.log'));
       this.logs.set(plan.name, tap);
-      const start = new PlannedContainer(plan, this.plan.network, tap.attach).start();
-      this.inFlight.add(start);
-      try {
-        this.started.set(plan.name, await start);
-      } finally {
-        this.inFlight.delete(start);
-      }
-      if (this.options.signal?.aborted) throw new StackAbortedError();
+      const container = new PlannedContainer(plan, this.plan.network, tap.attach, this.stop.signal);
+      this.starts.push(container);
+      const start = container.start();
+      // Settled, or failed while creating: either way the container exists by now or never will.
+      start.then(
+        () => undefined,
+        () => {
+          container.createdAt ??= Date.now();
+        },
+      );
+      this.started.set(plan.name, await Promise.race([start, whenAborted(this.stop.signal)]));
       await this.steps.onFirstStart(plan.name);
       return `${plan.image}${plan.url ? ` at ${plan.url}` : ''}`;
     });
   }
 
   private async step(component: string, run: () => Promise<string>): Promise<void> {
-    if (this.options.signal?.aborted) throw new StackAbortedError();
+    if (this.stop.signal.aborted) throw new StackAbortedError();
     this.options.progress?.({ component, phase: 'starting' });
     const t0 = Date.now();
     const detail = await run();

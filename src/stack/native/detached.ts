@@ -119,14 +119,22 @@ async function probe(component: StackComponent): Promise<string> {
     case 'database-replica': {
       // A server that asks for a password (the containers' PostgreSQL: scram-sha-256; the
       // password is not kept in the state file) has accepted the connection: that is an answer.
+      // The URL's parts are passed one by one: pg lets a connection string's (absent) password
+      // override the callback, and SCRAM then fails with "client password must be a string".
       let askedForPassword = false;
+      const parsed = new URL(url);
       const client = new pg.Client({
-        connectionString: url,
+        host: parsed.hostname,
+        port: Number(parsed.port || 5432),
+        user: decodeURIComponent(parsed.username),
+        database: decodeURIComponent(parsed.pathname.slice(1)),
         connectionTimeoutMillis: 2_000,
-        password: () => {
-          askedForPassword = true;
-          throw new Error('password asked');
-        },
+        password: parsed.password
+          ? decodeURIComponent(parsed.password)
+          : () => {
+              askedForPassword = true;
+              throw new Error('password asked');
+            },
       });
       try {
         await client.connect();
