@@ -1,3 +1,5 @@
+import { Fields, ImportLineError, objectAt, runes } from './line-fields.js';
+
 // Checks one line of a bulk-import file the way Mattermost's import validators do
 // (server/channels/app/imports/import_validators.go): the required fields, lengths and allowed
 // values of the line types the double imports, and that every team, channel and user a line
@@ -6,16 +8,7 @@
 // (app.import.validate_user_import_data.username_missing.error)`. The types here are what the
 // writer (import-writer.ts) receives once a line passed.
 
-export class ImportLineError extends Error {
-  constructor(
-    readonly line: number,
-    readonly field: string,
-    readonly detail: string,
-    readonly errorId: string,
-  ) {
-    super(`${field} ${detail} (${errorId})`);
-  }
-}
+export { ImportLineError };
 
 export interface ReactionData {
   user: string;
@@ -112,68 +105,6 @@ const EMOJI_NAME = /^[a-zA-Z0-9\-+_]+$/;
 const SYSTEM_ROLES = new Set(['system_user', 'system_admin', 'system_guest']);
 const TEAM_ROLES = new Set(['team_user', 'team_admin', 'team_guest']);
 const CHANNEL_ROLES = new Set(['channel_user', 'channel_admin', 'channel_guest']);
-
-const runes = (s: string) => [...s].length;
-
-/** Field access that fails with the line, the field's path and Mattermost's error id. */
-class Fields {
-  constructor(
-    private readonly line: number,
-    private readonly obj: Record<string, unknown>,
-    private readonly path: string,
-    private readonly idPrefix: string,
-  ) {}
-
-  fail(field: string, detail: string, id: string): never {
-    throw new ImportLineError(this.line, `${this.path}.${field}`, detail, `${this.idPrefix}.${id}.error`);
-  }
-
-  required(field: string): string {
-    const v = this.obj[field];
-    if (v === undefined || v === null) this.fail(field, 'is missing', `${field}_missing`);
-    if (typeof v !== 'string') this.fail(field, 'must be a string', `${field}_invalid`);
-    return v;
-  }
-
-  optional(field: string, maxRunes: number): string {
-    const v = this.obj[field];
-    if (v === undefined || v === null) return '';
-    if (typeof v !== 'string') this.fail(field, 'must be a string', `${field}_invalid`);
-    if (runes(v) > maxRunes) this.fail(field, `is longer than ${maxRunes} characters`, `${field}_length`);
-    return v;
-  }
-
-  millis(field: string): number {
-    const v = this.obj[field];
-    if (v === undefined || v === null) this.fail(field, 'is missing', `${field}_missing`);
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
-      this.fail(field, 'must be a positive time in milliseconds', `${field}_zero`);
-    return v;
-  }
-
-  list(field: string): Record<string, unknown>[] {
-    const v = this.obj[field];
-    if (v === undefined || v === null) return [];
-    if (!Array.isArray(v) || v.some((x) => x === null || typeof x !== 'object' || Array.isArray(x)))
-      this.fail(field, 'must be an array of objects', `${field}_invalid`);
-    return v as Record<string, unknown>[];
-  }
-
-  nested(field: string, value: Record<string, unknown>, idPrefix = this.idPrefix): Fields {
-    return new Fields(this.line, value, `${this.path}.${field}`, idPrefix);
-  }
-}
-
-function objectAt(line: number, value: unknown, field: string): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw new ImportLineError(
-      line,
-      field,
-      'is missing or not an object',
-      `app.import.import_line.null_${field}.error`,
-    );
-  return value as Record<string, unknown>;
-}
 
 /** Validates lines in file order; `check` returns the line's data or throws ImportLineError. */
 export class LineValidator {
