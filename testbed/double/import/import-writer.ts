@@ -142,7 +142,8 @@ export class ImportWriter {
 
   private async flushUsers(): Promise<void> {
     if (this.users.length === 0) return;
-    const batch = this.users;
+    // A username twice in one batch would hit ON CONFLICT twice in one statement: the last line wins.
+    const batch = [...new Map(this.users.map((u) => [u.username, u])).values()];
     this.users = [];
     const now = Date.now();
     const hashes = await Promise.all(
@@ -206,7 +207,7 @@ export class ImportWriter {
     if (tm.team_id!.length > 0) {
       await this.c.query(
         `INSERT INTO team_members (team_id, user_id, roles, scheme_admin, delete_at)
-         SELECT *, 0 FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[])
+         SELECT DISTINCT ON (t, u) t, u, r, a, 0 FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[]) AS x(t, u, r, a)
          ON CONFLICT (team_id, user_id) DO UPDATE SET delete_at = 0, roles = EXCLUDED.roles, scheme_admin = EXCLUDED.scheme_admin`,
         [tm.team_id, tm.user_id, tm.roles, tm.scheme_admin],
       );
