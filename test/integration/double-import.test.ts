@@ -119,6 +119,11 @@ describe('mmdrill seed --method bulk against the double', () => {
     ];
     const cases = [
       { line: { type: 'user', user: { email: 'nobody@double.test' } }, field: 'user.username' },
+      // Passes the field checks but would break the unique email index in the middle of the write.
+      {
+        line: { type: 'user', user: { username: 'halfway-2', email: 'sysadmin@double.test' } },
+        field: 'user.email',
+      },
       {
         line: {
           type: 'post',

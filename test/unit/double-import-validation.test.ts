@@ -19,7 +19,12 @@ const HEAD = [
 ];
 
 function run(lines: unknown[]): ImportLineError | null {
-  const v = new LineValidator({ teams: new Set(), channels: new Set(), users: new Set(['bob']) });
+  const v = new LineValidator({
+    teams: new Set(),
+    channels: new Set(),
+    users: new Set(['bob']),
+    emails: new Map([['bob@x.test', 'bob']]),
+  });
   try {
     for (const [i, l] of lines.entries()) v.check(i + 1, typeof l === 'string' ? l : JSON.stringify(l));
     return null;
@@ -90,6 +95,7 @@ describe('import line validation', () => {
       'user.teams[0].channels[0].name',
       'channel_not_found',
     ],
+    [{ type: 'user', user: { username: 'carol', email: 'Bob@x.test' } }, 'user.email', 'email_taken'],
     [post({ channel: 'nowhere' }), 'post.channel', 'channel_not_found'],
     [post({ message: undefined }), 'post.message', 'message_missing'],
     [post({ create_at: 0 }), 'post.create_at', 'create_at_zero'],

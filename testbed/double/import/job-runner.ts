@@ -84,11 +84,15 @@ export class ImportJobRunner {
       'ImportStore.Channels',
       `SELECT t.name || '/' || c.name AS key FROM channels c JOIN teams t ON t.id = c.team_id`,
     );
-    const users = await db.write<{ username: string }>('ImportStore.Users', 'SELECT username FROM users');
+    const users = await db.write<{ username: string; email: string }>(
+      'ImportStore.Users',
+      'SELECT username, lower(email) AS email FROM users',
+    );
     return {
       teams: new Set(teams.rows.map((r) => r.name)),
       channels: new Set(channels.rows.map((r) => r.key)),
       users: new Set(users.rows.map((r) => r.username)),
+      emails: new Map(users.rows.map((r) => [r.email, r.username])),
     };
   }
 

@@ -72,6 +72,8 @@ export interface KnownNames {
   /** `team/channel`. */
   channels: Set<string>;
   users: Set<string>;
+  /** Lower-cased email → username: an email is one account's (the users table's unique index). */
+  emails: Map<string, string>;
 }
 
 const LINE_ORDER = ['version', 'team', 'channel', 'user', 'post', 'direct_channel', 'direct_post'];
@@ -253,6 +255,10 @@ export class LineValidator {
       f.fail('username', `"${username}" is not a valid username`, 'username_invalid');
     const email = f.required('email');
     if (email === '' || email.length > 128) f.fail('email', 'must have 1 to 128 characters', 'email_length');
+    // Caught here rather than by the unique index mid-transaction, so the line can be named.
+    const owner = this.known.emails.get(email.toLowerCase());
+    if (owner !== undefined && owner !== username)
+      f.fail('email', `"${email}" is the email of user "${owner}"`, 'email_taken');
     let password: string | null = null;
     if (raw.password !== undefined && raw.password !== null) {
       password = f.required('password');
@@ -298,6 +304,7 @@ export class LineValidator {
       teams,
     };
     this.known.users.add(username);
+    this.known.emails.set(user.email, username);
     return { type: 'user', user };
   }
 
