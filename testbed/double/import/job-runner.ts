@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Services } from '../services.js';
 import { ArchiveError, archiveLines } from './archive-lines.js';
 import { ImportWriter } from './import-writer.js';
@@ -12,8 +12,6 @@ import { type ImportData, ImportLineError, type KnownNames, LineValidator } from
 // Progress goes to the job row every few seconds (0–50 % validating, 50–100 % writing).
 
 const PROGRESS_EVERY_MS = 2_000;
-/** Statements of the import transaction may be long (a million posts' counters). */
-const IMPORT_QUERY_TIMEOUT_MS = 30 * 60_000;
 
 export class ImportJobRunner {
   private queue: Promise<void> = Promise.resolve();
@@ -113,17 +111,20 @@ export class ImportJobRunner {
     return lines;
   }
 
-  /** The write pass: the file again, in one transaction, on a connection without the API's timeout. */
+  /**
+   * The write pass: the file again, in one transaction, on a connection of its own (not the API
+   * pool's: its statements may run longer than the API's query timeout, and the pool stays free).
+   */
   private async write(jobId: string, path: string, total: number): Promise<void> {
-    const client = await this.s.db.primary.connect();
-    const q = {
-      query: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
-        client.query<R>({ text, values, query_timeout: IMPORT_QUERY_TIMEOUT_MS } as pg.QueryConfig),
-    };
-    let broken = false;
+    const client = new pg.Client({
+      connectionString: this.s.config.databaseUrl,
+      application_name: `mm-double-import-${this.s.config.nodeId}`,
+    });
+    client.on('error', (err) => this.s.log.warn(`import connection: ${err.message}`));
+    await client.connect();
     try {
-      await q.query('BEGIN');
-      const writer = new ImportWriter(q as never);
+      await client.query('BEGIN');
+      const writer = new ImportWriter(client);
       await writer.start();
       // Validated once already; parsed again here rather than kept (a million lines stay on disk).
       const validator = new LineValidator(await this.known());
@@ -141,13 +142,12 @@ export class ImportJobRunner {
       }
       await this.update(jobId, { progress: 99, data: { progress_line: 'counting threads and channels' } });
       await writer.finish();
-      await q.query('COMMIT');
+      await client.query('COMMIT');
     } catch (err) {
-      broken = /Connection terminated|ECONNRESET/.test(String(err));
-      if (!broken) await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      client.release(broken ? true : undefined);
+      await client.end().catch(() => undefined);
     }
   }
 }
