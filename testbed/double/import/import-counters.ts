@@ -40,7 +40,7 @@ export async function recountChannels(c: Queryable, channels: string[]): Promise
      UNION ALL
      SELECT t.post_id, p.user_id, true, 0, t.last_reply_at, 0
      FROM threads t JOIN posts p ON p.id = t.post_id
-     WHERE t.channel_id = ANY($1) AND NOT EXISTS (SELECT 1 FROM posts r WHERE r.root_id = t.post_id AND r.user_id = p.user_id)
+     WHERE t.channel_id = ANY($1) AND NOT EXISTS (SELECT 1 FROM posts r WHERE r.root_id = t.post_id AND r.root_id <> '' AND r.user_id = p.user_id)
      ON CONFLICT (post_id, user_id) DO NOTHING`,
     [channels],
   );

@@ -56,7 +56,27 @@ export class ImportWriter {
   private teamMembers: Columns = { team_id: [], user_id: [], roles: [], scheme_admin: [] };
   private channelMembers: Columns = { channel_id: [], user_id: [], roles: [], scheme_admin: [] };
 
+  /** The batch insert PostgreSQL is working on while the next batch is built (see send()). */
+  private inflight: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly c: Queryable) {}
+
+  /**
+   * Queues a batch insert and returns once the previous one is in: Node parses and builds the
+   * next batch while PostgreSQL writes this one (one connection runs its queries in order).
+   */
+  private async send(sql: string, params: unknown[]): Promise<void> {
+    const previous = this.inflight;
+    const current = this.c.query(sql, params);
+    current.catch(() => undefined); // its failure surfaces at the next send() or settle()
+    this.inflight = current;
+    await previous;
+  }
+
+  /** Waits for the queued batch; a statement that reads back ids runs only after it. */
+  private async settle(): Promise<void> {
+    await this.inflight;
+  }
 
   /** Loads the ids of what exists already: lines may name it. */
   async start(): Promise<void> {
@@ -72,6 +92,7 @@ export class ImportWriter {
   }
 
   async add(data: ImportData): Promise<void> {
+    if (data.type !== 'post' && data.type !== 'direct_post') await this.settle();
     switch (data.type) {
       case 'version':
         return;
@@ -235,6 +256,7 @@ export class ImportWriter {
     const known = this.channelIds.get(key);
     if (known) return known;
     const now = Date.now();
+    await this.settle();
     const { rows } = await this.c.query<{ id: string }>(
       `INSERT INTO channels (id, team_id, type, name, display_name, header, creator_id, create_at, update_at)
        VALUES ($1, '', $2, $3, $4, $5, '', $6, $6)
@@ -311,7 +333,7 @@ export class ImportWriter {
     const b = this.posts;
     if (b.id.length === 0) return;
     this.posts = emptyPosts();
-    await this.c.query(
+    await this.send(
       `INSERT INTO posts (id, channel_id, user_id, root_id, message, props, hashtags, create_at, update_at)
        SELECT i, ch, u, r, m, p::jsonb, h, c, up FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[])
          AS x(i, ch, u, r, m, p, h, c, up)
@@ -324,7 +346,7 @@ export class ImportWriter {
     const r = this.reactions;
     if (r.post_id!.length === 0) return;
     this.reactions = { post_id: [], user_id: [], emoji_name: [], channel_id: [], create_at: [] };
-    await this.c.query(
+    await this.send(
       `INSERT INTO reactions (post_id, user_id, emoji_name, channel_id, create_at)
        SELECT DISTINCT ON (p, u, e) * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS x(p, u, e, ch, c)
        ON CONFLICT (post_id, user_id, emoji_name) DO NOTHING`,
@@ -338,6 +360,7 @@ export class ImportWriter {
     await this.flushMembers();
     await this.flushPosts();
     await this.flushReactions();
+    await this.settle();
     await recountChannels(this.c, [...this.touchedChannels]);
   }
 }
