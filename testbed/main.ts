@@ -80,6 +80,10 @@ const program = new Command('mm-double')
     'enable the Calls plugin, linked to this rtcd double (env MM_CALLS_RTCD_SERVICE_URL)',
     process.env.MM_CALLS_RTCD_SERVICE_URL,
   )
+  .option(
+    '--data-dir <dir>',
+    "the node's local files: uploaded import archives go to <dir>/import (share it between the nodes of a stack)",
+  )
   .option('--max-file-size <bytes>', 'largest accepted upload', positiveInt, 100 << 20)
   .option('--query-timeout <ms>', 'database query timeout', positiveInt, 30_000)
   .option('--ws-replay-buffer <events>', 'events kept per WebSocket connection for replay', positiveInt, 128)
@@ -205,6 +209,7 @@ const config: DoubleConfig = {
   capacityLimit: opts.capacityLimit,
   calls,
   maxFileSizeBytes: opts.maxFileSize,
+  ...(opts.dataDir && { dataDir: String(opts.dataDir) }),
   queryTimeoutMs: opts.queryTimeout,
   websocket: {
     ...base.websocket,

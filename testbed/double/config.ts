@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ConfigObject } from './mm-config/defaults.js';
 
 export interface ObjectStoreConfig {
@@ -33,6 +35,11 @@ export interface DoubleConfig {
   metricsPort?: number;
   databaseUrl: string;
   replicaUrl?: string;
+  /**
+   * Local files of the node: uploaded import archives go to `<dataDir>/import` (the nodes of one
+   * stack share it, so a chunk may reach any node).
+   */
+  dataDir: string;
   objectStore?: ObjectStoreConfig;
   rateLimit?: RateLimitConfig;
   /** Capacity-test cap: C request slots each held S ms (absent: no cap). */
@@ -82,6 +89,7 @@ export function defaultConfig(
     listenPort: 8065,
     version,
     versionId: `${version}.${version}.double.true`,
+    dataDir: join(tmpdir(), 'mm-double-data'),
     maxRequestBodyBytes: 1 << 20,
     maxFileSizeBytes: 100 << 20,
     queryTimeoutMs: 30_000,

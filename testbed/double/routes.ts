@@ -23,6 +23,8 @@ import { registerUserExtraRoutes } from './api/user-extras.js';
 import { registerUserListRoutes } from './api/user-lists.js';
 import { registerUserRoutes } from './api/users.js';
 import type { ApiRouter } from './http/router.js';
+import { registerJobRoutes } from './import/job-routes.js';
+import { registerUploadSessionRoutes } from './import/upload-sessions.js';
 import { registerConfigRoutes } from './mm-config/routes.js';
 import { registerDeviceRoutes } from './push/routes.js';
 
@@ -54,4 +56,6 @@ export function registerRoutes(api: ApiRouter): void {
   registerCustomProfileAttributeRoutes(api);
   registerDeviceRoutes(api);
   registerConfigRoutes(api);
+  registerUploadSessionRoutes(api);
+  registerJobRoutes(api);
 }

@@ -79,13 +79,15 @@ export async function bulkSeed(options: BulkSeedOptions): Promise<BulkSeedReport
   const previous = await readCredentials(options.credentialsPath);
   const password = previous?.users[0]?.password ?? `${randomBytes(18).toString('base64url')}Aa1!`;
   const expected = emptyCounts();
-  const lines = () =>
+  // Each pass over the lines counts into its own tally: the archive writer's pass must not add
+  // to `expected` a second time.
+  const lines = (counts: ImportCounts = emptyCounts()) =>
     importLines(
       { plan, shape, password, text: options.text ?? ((rng) => messageText(rng)), endAt: todayUtc() },
-      expected,
+      counts,
     );
   // Count what the shape holds without writing it (the read-back compares with these).
-  for (const _ of lines());
+  for (const _ of lines(expected));
 
   const statePath = resolve(dirname(options.credentialsPath), `seed-${shape.name}.import.json`);
   const state = await readState(statePath);

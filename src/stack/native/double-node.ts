@@ -97,6 +97,9 @@ export class DoubleAppNode {
       `${LOOPBACK}:${this.assignedPort}`,
       '--metrics-listen',
       `${LOOPBACK}:${this.assignedMetricsPort}`,
+      // One data directory for all nodes of the run: an import upload's chunks may reach any node.
+      '--data-dir',
+      join(o.dir, 'double-data'),
       ...(o.replicaUrl ? ['--replica-url', o.replicaUrl] : []),
       ...(o.objectStore
         ? [

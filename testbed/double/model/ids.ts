@@ -1,11 +1,22 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 // Mattermost ids are 26 characters of lower-case base32 (RFC 4648 alphabet, lower-cased,
 // without padding) over 16 random bytes.
 const ALPHABET = 'ybndrfg8ejkmcpqxot1uwisza345h769';
 
 export function newId(): string {
-  const bytes = randomBytes(16);
+  return encodeId(randomBytes(16));
+}
+
+/**
+ * A stable id derived from `key` (the bulk import's posts: importing one archive twice finds the
+ * same ids and adds nothing).
+ */
+export function idFrom(key: string): string {
+  return encodeId(createHash('sha256').update(key).digest().subarray(0, 16));
+}
+
+function encodeId(bytes: Uint8Array): string {
   let bits = 0;
   let value = 0;
   let out = '';

@@ -287,6 +287,32 @@ CREATE TABLE IF NOT EXISTS configurations (
 );
 -- A mobile session's device (PUT /api/v4/users/sessions/device): push notifications go to it.
 ALTER TABLE sessions ADD COLUMN IF NOT EXISTS device_id text NOT NULL DEFAULT '';
+
+-- Bulk import (import/): resumable upload sessions and the jobs that run the uploaded archive.
+-- In the database, as in Mattermost, so any node answers for a session or job another started.
+CREATE TABLE IF NOT EXISTS upload_sessions (
+  id text PRIMARY KEY,
+  type text NOT NULL,
+  create_at bigint NOT NULL,
+  user_id text NOT NULL,
+  channel_id text NOT NULL DEFAULT '',
+  filename text NOT NULL,
+  path text NOT NULL,
+  file_size bigint NOT NULL,
+  file_offset bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS jobs (
+  id text PRIMARY KEY,
+  type text NOT NULL,
+  priority bigint NOT NULL DEFAULT 0,
+  create_at bigint NOT NULL,
+  start_at bigint NOT NULL DEFAULT 0,
+  last_activity_at bigint NOT NULL DEFAULT 0,
+  status text NOT NULL,
+  progress bigint NOT NULL DEFAULT 0,
+  data jsonb NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS jobs_type_create ON jobs (type, create_at DESC);
 `;
 
 const SCHEMA_LOCK_KEY = 7_366_510_001;
