@@ -3,7 +3,6 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { forEachBounded, withRetry } from '../../common/bounded-parallel.js';
 import { UsageError } from '../../common/exit-codes.js';
-import { messageText } from '../../mattermost/message-text.js';
 import type { Client4 } from '../../mattermost/official-client.js';
 import { readCredentials, writeCredentials } from '../credentials.js';
 import { planSeed, type SeedPlan } from '../plan.js';
@@ -21,7 +20,14 @@ import {
   uploadArchive,
   waitForJob,
 } from './import-job.js';
-import { emptyCounts, type ImportCounts, importLines, type PostText, todayUtc } from './import-lines.js';
+import {
+  corpusPostText,
+  emptyCounts,
+  HISTORY_END,
+  type ImportCounts,
+  importLines,
+  type PostText,
+} from './import-lines.js';
 
 // `mmdrill seed --method bulk`: the data set as one bulk-import archive, imported the way an
 // administrator does (import-job.ts), then read back through the API. Idempotent and resumable:
@@ -33,7 +39,7 @@ export interface BulkSeedOptions {
   target: SeedTarget;
   shape: SeedShape;
   credentialsPath: string;
-  /** Post text; the plain vocabulary by default. */
+  /** Post text; the corpus's by default (corpusPostText). */
   text?: PostText;
   /** An archive to import instead of the shape's own (e.g. one edited by hand). */
   archive?: string;
@@ -82,10 +88,7 @@ export async function bulkSeed(options: BulkSeedOptions): Promise<BulkSeedReport
   // Each pass over the lines counts into its own tally: the archive writer's pass must not add
   // to `expected` a second time.
   const lines = (counts: ImportCounts = emptyCounts()) =>
-    importLines(
-      { plan, shape, password, text: options.text ?? ((rng) => messageText(rng)), endAt: todayUtc() },
-      counts,
-    );
+    importLines({ plan, shape, password, text: options.text ?? corpusPostText, endAt: HISTORY_END }, counts);
   // Count what the shape holds without writing it (the read-back compares with these).
   for (const _ of lines(expected));
 

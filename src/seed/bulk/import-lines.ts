@@ -1,5 +1,7 @@
 import type { Random } from '../../common/seeded-random.js';
 import { seededRandom } from '../../common/seeded-random.js';
+import { CORPUS_DEFAULTS } from '../corpus/corpus.js';
+import { composeMessage } from '../corpus/message.js';
 import type { PlannedChannel, SeedPlan } from '../plan.js';
 import { SEED_PROP } from '../seed-steps.js';
 import type { SeedShape } from '../shape.js';
@@ -13,7 +15,7 @@ import type { SeedShape } from '../shape.js';
 // them as schemas. Lines are generated one at a time (a million posts never sit in memory), from
 // seeded streams, so the same shape and day give the same file.
 
-/** The post text generator: the plain vocabulary today; a corpus can be plugged in. */
+/** The post text generator (corpusPostText unless a caller brings its own). */
 export type PostText = (rng: Random) => string;
 
 export interface ImportReaction {
@@ -106,10 +108,19 @@ export interface LineOptions {
   endAt: number;
 }
 
-/** The start of the current UTC day: the same file all day, and history that ends recently. */
-export function todayUtc(now = Date.now()): number {
-  return now - (now % DAY_MS);
-}
+/**
+ * The newest imported post's time: the end of the corpus's span (corpus.ts), so the date band of
+ * post searches, drawn from the corpus's statistics, asks about days the history covers; a fixed
+ * day also makes the same shape give the same file on any day.
+ */
+export const HISTORY_END = CORPUS_DEFAULTS.start + CORPUS_DEFAULTS.months * 30 * DAY_MS;
+
+/**
+ * Post text from the corpus's generator (Zipf words, hashtags, links, code blocks): the text the
+ * search bands' terms, phrases and hashtags are drawn from (search-queries.ts).
+ */
+export const corpusPostText: PostText = (rng) =>
+  composeMessage(rng, { usernames: [], secondLanguageShare: 0 }).message;
 
 /** All lines of the data set, in the order Mattermost's importer requires. */
 export function* importLines(

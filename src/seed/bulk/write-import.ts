@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { messageText } from '../../mattermost/message-text.js';
 import { readCredentials, writeCredentials } from '../credentials.js';
 import { planSeed } from '../plan.js';
 import type { SeedShape } from '../shape.js';
 import { type ArchiveResult, writeImportArchive } from './import-archive.js';
-import { emptyCounts, type ImportCounts, importLines, type PostText, todayUtc } from './import-lines.js';
+import {
+  corpusPostText,
+  emptyCounts,
+  HISTORY_END,
+  type ImportCounts,
+  importLines,
+  type PostText,
+} from './import-lines.js';
 
 // `mmdrill seed --write-import FILE`: the shape's bulk-import archive on disk, for an
 // administrator to import by hand (`mmctl import upload FILE`, `mmctl import process …`). The
@@ -20,7 +26,7 @@ export async function writeShapeImport(
   shape: SeedShape,
   path: string,
   credentialsPath: string,
-  text: PostText = (rng) => messageText(rng),
+  text: PostText = corpusPostText,
 ): Promise<WrittenImport> {
   const previous = await readCredentials(credentialsPath);
   const password = previous?.users[0]?.password ?? `${randomBytes(18).toString('base64url')}Aa1!`;
@@ -38,7 +44,7 @@ export async function writeShapeImport(
   const counts = emptyCounts();
   const written = await writeImportArchive(
     path,
-    importLines({ plan, shape, password, text, endAt: todayUtc() }, counts),
+    importLines({ plan, shape, password, text, endAt: HISTORY_END }, counts),
   );
   return { ...written, counts };
 }
