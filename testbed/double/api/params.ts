@@ -36,6 +36,33 @@ export function channelNameParam(ctx: RequestContext): string {
 const TEAM_NAME = /^[a-z0-9]+([a-z\-0-9]+|(__)?)[a-z0-9]+$/;
 const TEAM_NAME_MIN_LENGTH = 2;
 
+// model.reservedName: a team name may not start with any of these (they are web-app routes).
+const RESERVED_TEAM_NAME_PREFIXES = [
+  'admin',
+  'api',
+  'channel',
+  'claim',
+  'error',
+  'files',
+  'help',
+  'landing',
+  'login',
+  'mfa',
+  'oauth',
+  'plug',
+  'plugins',
+  'post',
+  'signup',
+  'boards',
+  'playbooks',
+];
+
+/** Mattermost's IsReservedTeamName: the name (any case) starts with a web-app route. */
+export function isReservedTeamName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return RESERVED_TEAM_NAME_PREFIXES.some((r) => lower.startsWith(r));
+}
+
 /** Mattermost's IsValidTeamName: lower-case alphanumerics and dashes, at least 2 characters. */
 export function isValidTeamName(name: string): boolean {
   return name.length >= TEAM_NAME_MIN_LENGTH && TEAM_NAME.test(name);

@@ -22,31 +22,11 @@ import {
 } from '../store/teams.js';
 import { isSystemAdmin, requireUser } from '../store/users.js';
 import { broadcastTo } from '../ws/broadcast.js';
-import { idParam, isValidTeamName, teamNameParam, userIdParam } from './params.js';
+import { idParam, isReservedTeamName, isValidTeamName, teamNameParam, userIdParam } from './params.js';
 
 const DISPLAY_NAME_MAX_RUNES = 64;
 const TEAM_NAME_MAX_LENGTH = 64;
 const DESCRIPTION_MAX_LENGTH = 255;
-// model.reservedName: a team name may not start with any of these (they are web-app routes).
-const RESERVED_TEAM_NAMES = [
-  'admin',
-  'api',
-  'channel',
-  'claim',
-  'error',
-  'files',
-  'help',
-  'landing',
-  'login',
-  'mfa',
-  'oauth',
-  'plug',
-  'plugins',
-  'post',
-  'signup',
-  'boards',
-  'playbooks',
-];
 
 function invalidTeam(field: string, message: string): AppError {
   return new AppError(`model.team.is_valid.${field}.app_error`, message, 400);
@@ -58,8 +38,7 @@ function validateTeam(name: string, displayName: string, description: string, ty
   if (runes === 0 || runes > DISPLAY_NAME_MAX_RUNES) throw invalidTeam('name', 'Invalid name.');
   if (name.length > TEAM_NAME_MAX_LENGTH) throw invalidTeam('url', 'Invalid URL Identifier.');
   if (description.length > DESCRIPTION_MAX_LENGTH) throw invalidTeam('description', 'Invalid description.');
-  if (RESERVED_TEAM_NAMES.some((r) => name.toLowerCase().startsWith(r)))
-    throw invalidTeam('reserved', 'This URL is unavailable. Please try another.');
+  if (isReservedTeamName(name)) throw invalidTeam('reserved', 'This URL is unavailable. Please try another.');
   if (!isValidTeamName(name))
     throw invalidTeam('characters', 'Name must be 2 or more lowercase alphanumeric characters.');
   if (type !== 'O' && type !== 'I') throw invalidTeam('type', 'Invalid type.');

@@ -1,3 +1,4 @@
+import { isReservedTeamName, isValidTeamName } from '../api/params.js';
 import { Fields, ImportLineError, objectAt, runes } from './line-fields.js';
 
 // Checks one line of a bulk-import file the way Mattermost's import validators do
@@ -80,27 +81,7 @@ const LINE_ORDER = ['version', 'team', 'channel', 'user', 'post', 'direct_channe
 // model.TeamNameMaxLength and friends, in runes where Mattermost counts runes.
 const NAME_MAX = 64;
 const POST_MESSAGE_MAX_RUNES = 16_383;
-const RESERVED_TEAM_NAMES = new Set([
-  'admin',
-  'api',
-  'channel',
-  'claim',
-  'error',
-  'files',
-  'help',
-  'landing',
-  'login',
-  'mfa',
-  'oauth',
-  'plug',
-  'plugins',
-  'post',
-  'signup',
-  'boards',
-  'playbooks',
-]);
 const RESERVED_USERNAMES = new Set(['all', 'channel', 'here', 'matterbot', 'system']);
-const TEAM_NAME = /^[a-z0-9]+([a-z0-9-]+|(__)?)[a-z0-9]+$/;
 const CHANNEL_NAME = /^[a-z0-9]+([a-z0-9_-]*[a-z0-9]+)?$/;
 const USERNAME = /^[a-z][a-z0-9.\-_]*$/;
 const EMOJI_NAME = /^[a-zA-Z0-9\-+_]+$/;
@@ -208,8 +189,8 @@ export class LineValidator {
   private team(f: Fields, raw: Record<string, unknown>): ImportData {
     const name = f.required('name').toLowerCase();
     if (name.length > NAME_MAX) f.fail('name', `is longer than ${NAME_MAX} characters`, 'name_length');
-    if (RESERVED_TEAM_NAMES.has(name)) f.fail('name', `"${name}" is a reserved name`, 'name_reserved');
-    if (name.length < 2 || !TEAM_NAME.test(name))
+    if (isReservedTeamName(name)) f.fail('name', `"${name}" starts with a reserved name`, 'name_reserved');
+    if (!isValidTeamName(name))
       f.fail('name', `"${name}" holds characters a team name cannot`, 'name_characters');
     const displayName = f.required('display_name');
     if (runes(displayName) === 0 || runes(displayName) > NAME_MAX)
