@@ -3,9 +3,10 @@ import { RequestTimeoutError } from '../mattermost/http.js';
 import { ClientError } from '../mattermost/official-client.js';
 import { describeFailure } from '../mattermost/request-failure.js';
 import type { StackDocument } from '../stack/stack-document.js';
+import { bulkSeed } from './bulk/bulk-seeder.js';
 import { credentialsFile, requireCredentials, type SeedCredentials } from './credentials.js';
 import { seed } from './seeder.js';
-import { resolveShape } from './shape.js';
+import { defaultSeedMethod, resolveShape } from './shape.js';
 
 export interface SeedForRunOptions {
   /** The scenario's `seed:` (a shape name or file, or 'none'). */
@@ -31,13 +32,16 @@ export async function seedForRun(options: SeedForRunOptions): Promise<SeedCreden
   const shape = await resolveShape(options.shape);
   const path = credentialsFile(shape.name, options.stateDir);
   try {
-    await seed({
+    const seedOptions = {
       target: { url: stack.url, admin: { username: stack.admin.username, password: options.adminPassword } },
       shape,
       credentialsPath: path,
       progress: log,
       ...(options.signal && { signal: options.signal }),
-    });
+    };
+    // The large sets by bulk import, as `mmdrill seed` does: through the API they take hours.
+    if (defaultSeedMethod(shape) === 'bulk') await bulkSeed(seedOptions);
+    else await seed(seedOptions);
   } catch (err) {
     if (options.signal?.aborted) throw err;
     throw asPreparationFailure(err, `seeding data set "${shape.name}" on ${stack.url}`);

@@ -181,11 +181,16 @@ export const BUILT_IN_SHAPES: Readonly<Record<string, SeedShape>> = {
 };
 
 /**
- * Sets above this many posts are seeded by bulk import unless told otherwise. Meant to be 1,000
- * (bulk above `small`); held at `medium` until the test double runs import_process jobs, so that
- * `mmdrill seed --size medium` keeps working against the native stack.
+ * Sets above this many posts are seeded by bulk import unless told otherwise. `medium` stays on
+ * the API: its users' participation (a followed thread and a draft in each team, participation.ts,
+ * what the load-test-ng comparison in docs/scenarios.md relies on) is written through the API only.
  */
-export const API_SEED_POST_LIMIT = 10_000;
+const API_SEED_POST_LIMIT = 10_000;
+
+/** How a data set is seeded when nobody says: bulk import above API_SEED_POST_LIMIT posts. */
+export function defaultSeedMethod(shape: SeedShape): 'api' | 'bulk' {
+  return shape.posts > API_SEED_POST_LIMIT ? 'bulk' : 'api';
+}
 
 /** `small`, `medium`, or the path of a shape file. */
 export async function resolveShape(nameOrFile: string): Promise<SeedShape> {

@@ -5,7 +5,7 @@ import { writeShapeImport } from '../../seed/bulk/write-import.js';
 import { credentialsFile } from '../../seed/credentials.js';
 import { asPreparationFailure } from '../../seed/seed-for-run.js';
 import { seed } from '../../seed/seeder.js';
-import { API_SEED_POST_LIMIT, resolveShape } from '../../seed/shape.js';
+import { defaultSeedMethod, resolveShape } from '../../seed/shape.js';
 import { resolveSeedTarget } from '../../seed/target.js';
 import { DEFAULT_STATE_DIR } from '../../stack/state.js';
 import { runInFrame } from '../command-frame.js';
@@ -96,9 +96,7 @@ async function seedCommand(options: SeedCommandOptions): Promise<void> {
         return undefined;
       }
       const target = await resolveSeedTarget(options.env, options.stateDir);
-      const method =
-        options.method ??
-        (options.importFile !== undefined || shape.posts > API_SEED_POST_LIMIT ? 'bulk' : 'api');
+      const method = options.method ?? (options.importFile !== undefined ? 'bulk' : defaultSeedMethod(shape));
       progressLine(`mmdrill seed: shape ${shape.name} → ${target.url} (${method})`);
       if (method === 'bulk') {
         const report = await bulkSeed({
