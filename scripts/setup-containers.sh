@@ -13,7 +13,7 @@
 #
 # The images (localhost/mmdrill/<role>:<tag>) are ONE Debian bookworm root filesystem imported
 # once and tagged per role with its own entrypoint, each behaving like the official image it
-# stands in for (postgres, nginx, toxiproxy, minio, mattermost) as far as mmdrill uses it. Use
+# stands in for (postgres, nginx, toxiproxy, minio, mattermost, rtcd) as far as mmdrill uses it. Use
 # them with environments/containers-local.yaml; the official images stay the defaults of
 # environments/containers.yaml. Export for mmdrill:
 #   DOCKER_HOST=unix:///run/podman/podman.sock TESTCONTAINERS_RYUK_DISABLED=true
@@ -143,7 +143,8 @@ gobin() {
   echo "$dir"
 }
 
-ROLES=(postgres nginx toxiproxy object-store double)
+# Roles tagged from the base image; the double and rtcd images are layered on it by refresh_double.
+ROLES=(postgres nginx toxiproxy object-store)
 
 build_images() {
   local base="localhost/mmdrill/base:$IMAGE_TAG"
@@ -208,13 +209,19 @@ build_images() {
 }
 
 # The double's image carries this checkout's dist/ on top of the base (a few MB, seconds): cached
-# images must not run a test double older than the code under test. Skipped when unchanged.
+# images must not run a test double older than the code under test. Skipped when unchanged. The
+# rtcd double's image is the double's with another entrypoint (the same dist/ and node_modules,
+# which hold @roamhq/wrtc's native library), so it follows the double's.
 refresh_double() {
   local image="localhost/mmdrill/double:$IMAGE_TAG" want have dir
   [[ -f $ROOT/dist/testbed/main.js ]] || die "the test double is not built: run npm run build first"
-  want=$(cd "$ROOT" && find dist -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+  want=$(cd "$ROOT" && { find dist -type f -print0 | sort -z | xargs -0 sha256sum; sha256sum scripts/container-entrypoints/rtcd-shim.sh; } | sha256sum | cut -c1-16)
   have=$(podman_ns image inspect --format '{{ index .Labels "org.mmdrill.dist" }}' "$image" 2>/dev/null || true)
-  [[ $want == "$have" ]] && return
+  if [[ $want == "$have" ]]; then
+    have=$(podman_ns image inspect --format '{{ index .Labels "org.mmdrill.dist" }}' "localhost/mmdrill/rtcd:$IMAGE_TAG" 2>/dev/null || true)
+    [[ $want == "$have" ]] || build_rtcd "$want"
+    return
+  fi
   dir=$(mktemp -d)
   cp -a "$ROOT/dist" "$dir/dist"
   cat >"$dir/Containerfile" <<CONTAINERFILE
@@ -228,6 +235,24 @@ CONTAINERFILE
   rm -rf "$dir"
   podman_ns image prune -f >/dev/null 2>&1 || true
   log "$image: the double from this checkout's dist/ ($want)"
+  build_rtcd "$want"
+}
+
+build_rtcd() {
+  local want=$1 image="localhost/mmdrill/rtcd:$IMAGE_TAG" dir
+  dir=$(mktemp -d)
+  install -m 0755 "$ROOT/scripts/container-entrypoints/rtcd-shim.sh" "$dir/rtcd-shim.sh"
+  cat >"$dir/Containerfile" <<CONTAINERFILE
+FROM localhost/mmdrill/double:$IMAGE_TAG
+COPY rtcd-shim.sh /usr/local/bin/rtcd-shim.sh
+ENTRYPOINT ["rtcd-shim.sh"]
+CMD []
+LABEL org.mmdrill.local-image=rtcd org.mmdrill.dist=$want
+CONTAINERFILE
+  podman_ns build --pull=never --quiet -f "$dir/Containerfile" -t "$image" "$dir" >/dev/null
+  rm -rf "$dir"
+  podman_ns image prune -f >/dev/null 2>&1 || true
+  log "$image: the rtcd double from this checkout's dist/ ($want)"
 }
 
 tag_role() {

@@ -50,9 +50,9 @@ function api(path: string, method = 'GET'): Promise<{ status: number; body: unkn
 async function missingImages(): Promise<string[]> {
   const env = await loadEnvironmentFile(ENV_FILE);
   if (env.provider !== 'containers') throw new Error(`${ENV_FILE} is not a containers environment`);
-  const { mattermost, postgres, objectStore, nginx, toxiproxy } = env.containers.images;
+  const { mattermost, postgres, objectStore, nginx, toxiproxy, rtcd } = env.containers.images;
   const missing: string[] = [];
-  for (const image of [mattermost, postgres, objectStore, nginx, toxiproxy]) {
+  for (const image of [mattermost, postgres, objectStore, nginx, toxiproxy, rtcd]) {
     if ((await api(`/images/${encodeURIComponent(image)}/json`)).status !== 200) missing.push(image);
   }
   return missing;
@@ -120,6 +120,7 @@ describe.skipIf(skipReason !== null)(`live containers stack (${title})`, () => {
       'postgres-replica',
       'object-store',
       'toxiproxy',
+      'rtcd',
       'app-1',
       'app-2',
       'nginx',
@@ -129,6 +130,14 @@ describe.skipIf(skipReason !== null)(`live containers stack (${title})`, () => {
     );
     const ping = await fetch(`${doc.url}/api/v4/system/ping`);
     expect(ping.status).toBe(200);
+    // Calls: both app nodes hold their link to the rtcd double (by name, on the stack's network).
+    const rtcd = doc.components.find((c) => c.name === 'rtcd')!;
+    let links: string[] = [];
+    for (const deadline = Date.now() + 15_000; links.length < 2 && Date.now() < deadline; ) {
+      links = ((await (await fetch(`${rtcd.url}/stats`)).json()) as { links: string[] }).links;
+      if (links.length < 2) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(links).toHaveLength(2);
 
     const status = await runCli(['stack', 'status', '--json', '--state-dir', stateDir], runtimeEnv);
     expect(status.code, status.stderr).toBe(0);
@@ -191,7 +200,9 @@ describe.skipIf(skipReason !== null)(`live containers stack (${title})`, () => {
         ],
         runtimeEnv,
       );
-      const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as Summary;
+      const written = await readFile(join(out, 'summary.json'), 'utf8').catch(() => null);
+      expect(written, `no summary.json (exit ${run.code}): ${run.stderr.slice(-2000)}`).not.toBeNull();
+      const summary = JSON.parse(written!) as Summary;
       for (const fault of summary.faults ?? []) expect(fault.ok, `${fault.name}: ${fault.reason}`).toBe(true);
       expect(summary.audits?.acknowledgedPosts).toBeGreaterThan(20);
       expect(summary.audits?.lostPosts).toBe(0);

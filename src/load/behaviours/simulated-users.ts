@@ -51,6 +51,8 @@ export class SimulatedUsers {
   private readonly actionCount: Counter;
   private readonly actionTags = new Map<string, { action: string }>();
   private summary: DeliverySummary | null = null;
+  /** Set when close() begins: users started after it are closed at once. */
+  private closing = false;
   private readonly acknowledged: string[] = [];
 
   constructor(private readonly options: SimulatedUsersOptions) {
@@ -94,7 +96,20 @@ export class SimulatedUsers {
     // A VU initialised again (after a failed start) leaves nothing of its previous life behind.
     this.users.get(vu)?.close();
     this.users.delete(vu);
-    if (login) await user.start(signal);
+    if (login) {
+      try {
+        await user.start(signal);
+      } catch (error) {
+        user.close();
+        throw error;
+      }
+    }
+    // A start that finished after close() (a VU re-initialised at the very end of a run) would
+    // leave its WebSocket client retrying, with backoff up to 5 min, and keep the process alive.
+    if (this.closing) {
+      user.close();
+      return user;
+    }
     this.users.set(vu, user);
     return user;
   }
@@ -141,6 +156,7 @@ export class SimulatedUsers {
   /** Drains deliveries, runs the final refetch pass, then closes every session. */
   async close(): Promise<DeliverySummary> {
     if (this.summary) return this.summary;
+    this.closing = true;
     this.summary = await this.delivery.finish({
       drainMs: this.options.drainMs ?? 5_000,
       refetch: (vu, channels, since) =>

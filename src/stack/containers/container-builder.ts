@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { BoundPorts, GenericContainer, Wait, type WaitStrategy } from 'testcontainers';
 import { LOOPBACK } from '../../common/loopback.js';
 import type { ContainerPlan, WaitPlan } from './container-plan.js';
+import type { NetworkPlacement } from './stack-network.js';
 
 // The one place a ContainerPlan becomes Testcontainers calls. Every field of the plan maps to
 // exactly one builder call, so what the plan says is what the runtime is asked to create.
@@ -44,6 +45,10 @@ export interface BuilderState {
   command: string[] | undefined;
   networkMode: string | undefined;
   networkAliases: string[];
+  /** The fixed address on the stack's network, if placed. */
+  ipAddress: string | undefined;
+  /** /etc/hosts entries (host:address). */
+  extraHosts: string[];
   portBindings: Record<string, { HostIp?: string; HostPort?: string }[]>;
   files: { target: string; content: string; mode: number | undefined }[];
   labels: Record<string, string>;
@@ -59,9 +64,15 @@ export interface BuilderState {
  */
 export type StartPhase = 'preparing' | 'creating' | 'created';
 
+interface EndpointSettings {
+  Aliases: string[];
+  IPAMConfig?: { IPv4Address: string };
+}
+
 /**
- * A GenericContainer built from a plan, on the stack's network, its ports published on 127.0.0.1
- * only. Ryuk (Testcontainers' reaper) is not used: the stack may outlive this process
+ * A GenericContainer built from a plan, on the stack's network only (created on it, with its
+ * aliases and, when placed, its fixed address and /etc/hosts entries: stack-network.ts says why),
+ * its ports published on 127.0.0.1 only. Ryuk (Testcontainers' reaper) is not used: the stack may outlive this process
  * (`mmdrill stack up` leaves it running), so the provider removes containers itself.
  */
 export class PlannedContainer extends GenericContainer {
@@ -76,12 +87,18 @@ export class PlannedContainer extends GenericContainer {
     logConsumer?: (stream: Readable) => unknown,
     /** Once aborted, no container is created, and a created one is not started. */
     private readonly signal?: AbortSignal,
+    placement?: NetworkPlacement,
   ) {
     super(plan.image);
+    // Created on the network with its endpoint settings, rather than through Testcontainers'
+    // withNetworkAliases (which connects the container afterwards, with aliases only).
+    const endpoint: EndpointSettings = { Aliases: [...plan.networkAliases] };
+    if (placement) endpoint.IPAMConfig = { IPv4Address: placement.address };
+    this.createOpts.NetworkingConfig = { EndpointsConfig: { [network]: endpoint } };
+    if (placement) this.withExtraHosts([...placement.hosts]);
     this.withName(plan.containerName)
       .withLabels(plan.labels)
       .withNetworkMode(network)
-      .withNetworkAliases(...plan.networkAliases)
       .withEnvironment(plan.env)
       .withExposedPorts(...plan.published.map(({ container, host }) => ({ container, host })))
       .withWaitStrategy(toWaitStrategy(plan.wait, plan.startupTimeoutMs))
@@ -112,6 +129,14 @@ export class PlannedContainer extends GenericContainer {
     this.signal?.throwIfAborted();
   }
 
+  private endpoint(): EndpointSettings {
+    const endpoints = (this.createOpts.NetworkingConfig?.EndpointsConfig ?? {}) as Record<
+      string,
+      EndpointSettings
+    >;
+    return endpoints[this.networkMode ?? ''] ?? { Aliases: [] };
+  }
+
   builderState(): BuilderState {
     return {
       image: this.imageName.string,
@@ -120,7 +145,9 @@ export class PlannedContainer extends GenericContainer {
       entrypoint: this.createOpts.Entrypoint as string[] | undefined,
       command: this.createOpts.Cmd as string[] | undefined,
       networkMode: this.networkMode,
-      networkAliases: [...this.networkAliases],
+      networkAliases: [...this.endpoint().Aliases],
+      ipAddress: this.endpoint().IPAMConfig?.IPv4Address,
+      extraHosts: [...(this.hostConfig.ExtraHosts ?? [])],
       portBindings: { ...(this.hostConfig.PortBindings ?? {}) } as BuilderState['portBindings'],
       files: this.contentsToCopy.map((c) => ({ target: c.target, content: String(c.content), mode: c.mode })),
       labels: { ...(this.createOpts.Labels ?? {}) },

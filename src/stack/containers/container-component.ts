@@ -11,6 +11,24 @@ import type { ContainerPlan } from './container-plan.js';
 // all of them: host ports are fixed, and data lives in the container and its volumes.
 
 type DockerContainer = ReturnType<ContainerRuntimeClient['container']['getById']>;
+type DockerodeContainer = ReturnType<ContainerRuntimeClient['container']['dockerode']['getContainer']>;
+
+/**
+ * Wakes a container before a graceful stop: the stop signal of a container frozen by SIGSTOP
+ * waits behind it until the stop timeout (then SIGKILL), and a paused one cannot be stopped on
+ * Podman. A paused container is unpaused; a running one gets SIGCONT, which does nothing to a
+ * process that is not stopped — so this also serves `stack down` from another process, which
+ * cannot know what a drill froze. Best effort: the stop (or removal) follows either way.
+ */
+export async function wakeForStop(container: DockerodeContainer): Promise<void> {
+  try {
+    const state = (await container.inspect()).State;
+    if (state.Paused) await container.unpause();
+    else if (state.Running) await container.kill({ signal: 'SIGCONT' });
+  } catch {
+    // Gone or stopped meanwhile: nothing to wake.
+  }
+}
 
 /** Follows a container's output into its log file, across restarts (each start needs a new follow). */
 export class LogTap {
@@ -102,8 +120,10 @@ export class ContainerComponent implements ControllableComponent {
     await this.whenReady();
   }
 
-  /** Graceful stop (for `down`); the container stays until removed. */
+  /** Graceful stop (for `down`, also of a frozen container); the container stays until removed. */
   async stop(): Promise<void> {
+    await wakeForStop(this.client.container.dockerode.getContainer(this.container.id));
+    this.frozenBy = null;
     await this.client.container.stop(this.container, { timeout: STOP_TIMEOUT_SECONDS });
   }
 

@@ -24,13 +24,14 @@ import type { StackDocument } from '../stack-document.js';
 import { ensureAdmin } from './admin-account.js';
 import { type AfterStartSteps, afterStartSteps } from './after-start.js';
 import { PlannedContainer } from './container-builder.js';
-import { ContainerComponent, LogTap } from './container-component.js';
+import { ContainerComponent, LogTap, wakeForStop } from './container-component.js';
 import { healthOfContainers } from './container-health.js';
 import { type ContainerPlan, startWaves } from './container-plan.js';
 import { allocateHostPorts } from './host-ports.js';
 import { PROMOTE_COMMAND, PROMOTE_USER } from './postgres.js';
 import { probeContainerRuntime } from './runtime-probe.js';
 import { generateSecrets, redact, redactError, secretValues } from './secrets.js';
+import { createStackNetwork, type StackNetwork } from './stack-network.js';
 import { type ContainersStackPlan, describeStack, LABELS, planContainersStack } from './stack-plan.js';
 
 // The containers provider: the sovereign topology with real Mattermost, through Testcontainers
@@ -130,6 +131,7 @@ class StackStart {
   private readonly starts: PlannedContainer[] = [];
   /** Aborted by the caller's signal or by the first failure: no start goes on after either. */
   private readonly stop = new AbortController();
+  private network: StackNetwork | undefined;
 
   constructor(
     private readonly client: ContainerRuntimeClient,
@@ -177,8 +179,8 @@ class StackStart {
   private async bringUp(): Promise<RunningStack> {
     const { plan, env } = this;
     await this.step('network', async () => {
-      await this.client.network.create({ Name: plan.network, Driver: 'bridge', Labels: plan.networkLabels });
-      return plan.network;
+      this.network = await createStackNetwork(this.client, plan.network, plan.networkLabels, plan.containers);
+      return `${plan.network} (${this.network.subnet})`;
     });
     for (const wave of startWaves(plan.containers)) {
       await Promise.all(wave.map((container) => this.startContainer(container)));
@@ -211,7 +213,14 @@ class StackStart {
       await mkdir(dir, { recursive: true });
       const tap = new LogTap(join(dir, 'container.log'));
       this.logs.set(plan.name, tap);
-      const container = new PlannedContainer(plan, this.plan.network, tap.attach, this.stop.signal);
+      const placement = this.network?.placements.get(plan.name);
+      const container = new PlannedContainer(
+        plan,
+        this.plan.network,
+        tap.attach,
+        this.stop.signal,
+        placement,
+      );
       this.starts.push(container);
       const start = container.start();
       // Settled, or failed while creating: either way the container exists by now or never will.
@@ -328,10 +337,9 @@ export async function removeContainersOf(document: StackDocument): Promise<void>
   // Graceful first, in reverse start order, so PostgreSQL shuts down cleanly.
   for (const component of [...document.components].reverse()) {
     if (!component.containerId) continue;
-    await docker
-      .getContainer(component.containerId)
-      .stop({ t: 10 })
-      .catch(() => undefined);
+    const container = docker.getContainer(component.containerId);
+    await wakeForStop(container);
+    await container.stop({ t: 10 }).catch(() => undefined);
   }
   await removeStack(client, LABELS.runDir, document.runDir);
 }

@@ -10,6 +10,7 @@ import { type ContainerPlan, startWaves } from '../../../src/stack/containers/co
 import { allocateHostPorts } from '../../../src/stack/containers/host-ports.js';
 import { probeContainerRuntime } from '../../../src/stack/containers/runtime-probe.js';
 import { generateSecrets, redact, redactError, secretValues } from '../../../src/stack/containers/secrets.js';
+import { placeOnSubnet } from '../../../src/stack/containers/stack-network.js';
 import { type ContainersStackPlan, planContainersStack } from '../../../src/stack/containers/stack-plan.js';
 import type { ContainersEnvironment } from '../../../src/stack/environment.js';
 import { loadEnvironmentFile } from '../../../src/stack/environment-file.js';
@@ -124,6 +125,44 @@ describe('PlannedContainer: the builder carries exactly what the plan says', () 
       log: '/ready/',
       times: 2,
     });
+  });
+
+  test('placed on the network: a fixed address and every member of the stack in /etc/hosts', () => {
+    const placements = placeOnSubnet('10.89.7.0/24', plan.containers);
+    expect([...placements.values()].map((p) => p.address)).toEqual(
+      plan.containers.map((_, i) => `10.89.7.${10 + i}`),
+    );
+    const app = plan.containers.find((c) => c.name === 'app-1')!;
+    const state = new PlannedContainer(
+      app,
+      plan.network,
+      undefined,
+      undefined,
+      placements.get('app-1'),
+    ).builderState();
+    expect(state.networkMode).toBe('mmdrill-s1');
+    expect(state.networkAliases).toEqual(app.networkAliases);
+    expect(state.ipAddress).toBe(placements.get('app-1')!.address);
+    const toxiproxyAt = placements.get('toxiproxy')!.address;
+    const replicaAt = placements.get('postgres-replica')!.address;
+    expect(state.extraHosts).toContain(`toxiproxy:${toxiproxyAt}`);
+    expect(state.extraHosts).toContain(`postgres-replica:${replicaAt}`);
+    // One entry per alias of every container, the same list for each of them.
+    expect(state.extraHosts).toHaveLength(plan.containers.flatMap((c) => c.networkAliases).length);
+    // Unplaced: no fixed address, no /etc/hosts entries (the runtime's own naming).
+    const bare = new PlannedContainer(app, plan.network).builderState();
+    expect(bare.ipAddress).toBeUndefined();
+    expect(bare.extraHosts).toEqual([]);
+  });
+
+  test('placement takes hosts from the start of any subnet and refuses one too small', () => {
+    const two = plan.containers.slice(0, 2);
+    expect([...placeOnSubnet('172.18.0.0/16', two).values()].map((p) => p.address)).toEqual([
+      '172.18.0.10',
+      '172.18.0.11',
+    ]);
+    expect(() => placeOnSubnet('10.0.0.0/29', two)).toThrow(/too small/);
+    expect(() => placeOnSubnet('fd00::/64', two)).toThrow(/not an IPv4 subnet/);
   });
 
   test('a plan without entrypoint, command or files leaves the image defaults alone', () => {

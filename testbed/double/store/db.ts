@@ -128,6 +128,12 @@ export class Database {
     return this.timed(method, async () => {
       const client = await this.primary.connect();
       let broken = false;
+      // The pool listens for errors of idle clients only: a checked-out one whose server goes
+      // away between two queries (the primary killed mid-transaction) would crash the node.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(client);
@@ -138,6 +144,7 @@ export class Database {
         if (!broken) await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
+        client.off('error', onError);
         client.release(broken ? true : undefined);
       }
     });
