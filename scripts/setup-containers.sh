@@ -231,11 +231,17 @@ ENTRYPOINT ["mattermost-shim.sh"]
 CMD []
 LABEL org.mmdrill.local-image=double org.mmdrill.dist=$want
 CONTAINERFILE
+  build_from_dir "$image" "$dir"
+  log "$image: the double from this checkout's dist/ ($want)"
+  build_rtcd "$want"
+}
+
+# Builds IMAGE from DIR/Containerfile, removes DIR, and drops the layers the new tag replaced.
+build_from_dir() {
+  local image=$1 dir=$2
   podman_ns build --pull=never --quiet -f "$dir/Containerfile" -t "$image" "$dir" >/dev/null
   rm -rf "$dir"
   podman_ns image prune -f >/dev/null 2>&1 || true
-  log "$image: the double from this checkout's dist/ ($want)"
-  build_rtcd "$want"
 }
 
 build_rtcd() {
@@ -249,9 +255,7 @@ ENTRYPOINT ["rtcd-shim.sh"]
 CMD []
 LABEL org.mmdrill.local-image=rtcd org.mmdrill.dist=$want
 CONTAINERFILE
-  podman_ns build --pull=never --quiet -f "$dir/Containerfile" -t "$image" "$dir" >/dev/null
-  rm -rf "$dir"
-  podman_ns image prune -f >/dev/null 2>&1 || true
+  build_from_dir "$image" "$dir"
   log "$image: the rtcd double from this checkout's dist/ ($want)"
 }
 
