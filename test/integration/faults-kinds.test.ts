@@ -263,8 +263,11 @@ describe('db-failover (one-way: last)', () => {
     } finally {
       await client.end();
     }
-    // Removal does not fail back: the proxy stays on the promoted replica.
-    expect((await toxiproxy.getProxy('app-db-primary')).upstream).toBe(replicaAddress);
+    // Removal does not fail back: the proxy stays on the promoted replica, open again.
+    expect(await toxiproxy.getProxy('app-db-primary')).toMatchObject({
+      upstream: replicaAddress,
+      enabled: true,
+    });
     let written: string | undefined;
     await until(
       async () => {

@@ -50,9 +50,15 @@ export const dbFailover = defineFaultKind({
     if (!stack.promoteReplica) throw new Error('this stack has no replica to promote');
     const replicaAddress = replicaAddressOf(stack.document);
     const proxies = proxiesOf('app-db-primary', catalogFromStack(stack.document));
+    // Toxiproxy dials upstream inside its accept loop with no timeout, and a repoint waits for
+    // that loop. A dial to a killed container's address gets no answer (its network namespace is
+    // gone), which held the repoint past the API's 25 s. Closing the proxy before the kill keeps
+    // the loop idle; the app's dials in between are refused, as by a dead primary.
+    for (const proxy of proxies) await toxiproxy(proxy).disableProxy(proxy);
     await stack.component(target.component).kill();
     await stack.promoteReplica();
-    for (const proxy of proxies) await toxiproxy(proxy).setUpstream(proxy, replicaAddress);
+    for (const proxy of proxies)
+      await toxiproxy(proxy).updateProxy(proxy, { upstream: replicaAddress, enabled: true });
     return activeFault([target.component, ...proxies], async () => undefined);
   },
 });
