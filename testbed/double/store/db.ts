@@ -9,7 +9,10 @@ export type Queryable = Pick<pg.PoolClient, 'query'>;
 export interface DatabaseOptions {
   primaryUrl: string;
   replicaUrl?: string;
-  /** Client-side query timeout, like Mattermost's SqlSettings.QueryTimeout. */
+  /**
+   * Mattermost's SqlSettings.QueryTimeout. Enforced by PostgreSQL (statement_timeout): Go's
+   * driver cancels a statement whose context ends, so a timed-out query stops running there too.
+   */
   queryTimeoutMs: number;
   maxConnections: number;
 }
@@ -33,12 +36,26 @@ export function isConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: string }).code;
   if (code && CONNECTION_ERROR_CODES.has(code)) return true;
-  return /Connection terminated|connection timeout|Query read timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(
     err.message,
   );
 }
 
+// Errors that say "no answer in time": the server may be gone, or only busy. A busy replica
+// must stay in rotation (a slow search is not a dead replica), so these are settled by a probe.
+function isTimeoutError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if ((err as { code?: string }).code === QUERY_CANCELED) return true;
+  return CLIENT_TIMEOUT.test(err.message) || /timeout exceeded when trying to connect/i.test(err.message);
+}
+
+const QUERY_CANCELED = '57014';
+// node-postgres' own query_timeout: the statement may still be running on that connection.
+const CLIENT_TIMEOUT = /Query read timeout/i;
+// The client-side timeout is only a backstop for a server that stops answering altogether.
+const CLIENT_TIMEOUT_BACKSTOP_MS = 5_000;
 const REPLICA_RETRY_MS = 5_000;
+const PROBE_TIMEOUT_MS = 2_000;
 
 /**
  * Primary and optional read replica. Pools reconnect by themselves: a dead connection is
@@ -49,9 +66,10 @@ export class Database {
   readonly primary: pg.Pool;
   readonly replica: pg.Pool | null;
   private replicaSkippedUntil = 0;
+  private replicaProbe: Promise<boolean> | null = null;
 
   constructor(
-    options: DatabaseOptions,
+    private readonly options: DatabaseOptions,
     private readonly metrics: DoubleMetrics,
     private readonly log: (msg: string) => void,
   ) {
@@ -64,7 +82,8 @@ export class Database {
       connectionString: url,
       max: options.maxConnections,
       connectionTimeoutMillis: 5_000,
-      query_timeout: options.queryTimeoutMs,
+      statement_timeout: options.queryTimeoutMs,
+      query_timeout: options.queryTimeoutMs + CLIENT_TIMEOUT_BACKSTOP_MS,
       idleTimeoutMillis: 30_000,
       application_name: `mm-double-${role}`,
     });
@@ -85,7 +104,8 @@ export class Database {
   /**
    * A read that may go to the replica. An unreachable replica is skipped for a while (as
    * Mattermost's replica health check takes a dead replica out of rotation) and the read goes to
-   * the primary instead.
+   * the primary instead. A read that timed out on a replica which still answers a probe fails as
+   * it would on the primary: moving slow reads to the primary would only overload it too.
    */
   async read<R extends pg.QueryResultRow>(
     method: string,
@@ -98,7 +118,8 @@ export class Database {
       try {
         return await replica.query<R>(sql, params);
       } catch (err) {
-        if (!isConnectionError(err)) throw err;
+        const unreachable = isConnectionError(err) || (isTimeoutError(err) && !(await this.replicaAnswers()));
+        if (!unreachable) throw err;
         this.replicaSkippedUntil = Date.now() + REPLICA_RETRY_MS;
         this.log(
           `replica unreachable; reading from the primary for ${REPLICA_RETRY_MS / 1000} s: ${(err as Error).message}`,
@@ -140,7 +161,8 @@ export class Database {
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        broken = isConnectionError(err);
+        // After a client-side timeout the connection is still busy with the statement.
+        broken = isConnectionError(err) || (err instanceof Error && CLIENT_TIMEOUT.test(err.message));
         if (!broken) await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
@@ -157,6 +179,35 @@ export class Database {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Whether the replica answers `SELECT 1` on a fresh connection (its pool may be full of slow
+   * reads). One probe at a time, shared by every read that timed out meanwhile.
+   */
+  private replicaAnswers(): Promise<boolean> {
+    const url = this.options.replicaUrl;
+    if (!url) return Promise.resolve(false);
+    this.replicaProbe ??= (async () => {
+      const client = new pg.Client({
+        connectionString: url,
+        connectionTimeoutMillis: PROBE_TIMEOUT_MS,
+        query_timeout: PROBE_TIMEOUT_MS,
+        application_name: 'mm-double-replica-probe',
+      });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await client.end().catch(() => undefined);
+        this.replicaProbe = null;
+      }
+    })();
+    return this.replicaProbe;
   }
 
   async close(): Promise<void> {
