@@ -1,12 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Three groups, one after the other. Files whose verdict depends on timing (drills over
-// containers, rate accuracy, capacity steps) run alone, one at a time, so nothing else takes the
-// machine's two cores from them. The shipped drills' short forms, in two halves, run side by side:
-// 20 users each, mostly waiting on their timelines (measured: every drill still passes with a
-// valid harness). The rest (the double's conformance, the stack, CLI, unit tests) runs two files
-// at a time. Stacks share nothing (random ports, own state folders, own egress tables).
-const SHIPPED_DRILLS = ['test/integration/drills-1-of-2.test.ts', 'test/integration/drills-2-of-2.test.ts'];
+// Two groups, one after the other. Files whose verdict depends on timing (drills that must pass
+// with a valid harness, rate accuracy, capacity steps) run alone, one at a time, so nothing else
+// takes the machine's two cores from them. The rest (the double's conformance, the stack, CLI,
+// unit tests) runs two files at a time: stacks share nothing (random ports, own state folders,
+// own egress tables), and those files assert behaviour, not speed.
 const ALONE = [
   'test/integration/audits.test.ts',
   'test/integration/calls.test.ts',
@@ -15,6 +13,7 @@ const ALONE = [
   'test/integration/containers-live.test.ts',
   'test/integration/drift.test.ts',
   'test/integration/drill-findings.test.ts',
+  'test/integration/drills.test.ts',
   'test/integration/executors-accuracy.test.ts',
   'test/integration/run-accuracy.test.ts',
   'test/integration/steady-state.test.ts',
@@ -40,14 +39,10 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'drills', include: SHIPPED_DRILLS, maxWorkers: 2, sequence: { groupOrder: 2 } },
-      },
-      {
-        extends: true,
         test: {
           name: 'paired',
           include: ['test/**/*.test.ts'],
-          exclude: [...ALONE, ...SHIPPED_DRILLS],
+          exclude: ALONE,
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },

@@ -9,7 +9,7 @@ import { runCli } from '../support/cli.js';
 // A drill judges the steady state outside its faults: on a stack that is slow for the whole run
 // (every request of the double holds a slot for 150 ms: the average is over the reference
 // architecture's 100 ms) the app-node-kill drill fails on its steady-state rows, with exit 99,
-// however well the kill itself is survived. (The shipped drills passing them is drill-suite.ts's
+// however well the kill itself is survived. (The shipped drills passing them is drills.test.ts's
 // and CI's business: they run there unchanged.)
 
 let work: string;

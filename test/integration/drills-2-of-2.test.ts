@@ -1,4 +1,0 @@
-import { describeShippedDrills, shippedDrills } from '../support/drill-suite.js';
-
-// Part 2 of the shipped drills' short forms (test/support/drill-suite.ts): every other drill.
-describeShippedDrills(shippedDrills(2));
