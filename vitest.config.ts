@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two groups, one after the other. Files whose verdict depends on timing (drills that must pass
+// Two groups, one after the other (`groupOrder`: the paired files first). Files whose verdict depends on timing (drills that must pass
 // with a valid harness, rate accuracy, capacity steps) run alone, one at a time, so nothing else
 // takes the machine's two cores from them. The rest (the double's conformance, the stack, CLI,
 // unit tests) runs two files at a time: stacks share nothing (random ports, own state folders,

@@ -41,17 +41,21 @@ export function isConnectionError(err: unknown): boolean {
   );
 }
 
+const QUERY_CANCELED = '57014';
+
+/** node-postgres' own query_timeout fired: the statement may still be running on that connection. */
+function isClientTimeout(err: unknown): boolean {
+  return err instanceof Error && /Query read timeout/i.test(err.message);
+}
+
 // Errors that say "no answer in time": the server may be gone, or only busy. A busy replica
 // must stay in rotation (a slow search is not a dead replica), so these are settled by a probe.
 function isTimeoutError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if ((err as { code?: string }).code === QUERY_CANCELED) return true;
-  return CLIENT_TIMEOUT.test(err.message) || /timeout exceeded when trying to connect/i.test(err.message);
+  return isClientTimeout(err) || /timeout exceeded when trying to connect/i.test(err.message);
 }
 
-const QUERY_CANCELED = '57014';
-// node-postgres' own query_timeout: the statement may still be running on that connection.
-const CLIENT_TIMEOUT = /Query read timeout/i;
 // The client-side timeout is only a backstop for a server that stops answering altogether.
 const CLIENT_TIMEOUT_BACKSTOP_MS = 5_000;
 const REPLICA_RETRY_MS = 5_000;
@@ -162,7 +166,7 @@ export class Database {
         return result;
       } catch (err) {
         // After a client-side timeout the connection is still busy with the statement.
-        broken = isConnectionError(err) || (err instanceof Error && CLIENT_TIMEOUT.test(err.message));
+        broken = isConnectionError(err) || isClientTimeout(err);
         if (!broken) await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
