@@ -385,12 +385,15 @@ export const SummarySchema = Type.Object(
             minimum: 0,
             description: 'Logged-in user time of the run (mm_user_seconds / 3600).',
           }),
+          auditRequests: Count(
+            "The delivery audit's requests (action `refetch`: posts fetched to settle deliveries not seen live), left out of `endpoints`.",
+          ),
           endpoints: Type.Array(
             Type.Object(
               {
                 method: Type.String(),
                 endpoint: Type.String({ description: 'Endpoint template, as the `name` tag of http_reqs.' }),
-                requests: Count('Requests to it, login and first load left out.'),
+                requests: Count('Requests to it, login, first load and the delivery audit left out.'),
                 perUserHour: Type.Number({ minimum: 0, description: 'requests / userHours.' }),
               },
               Closed,
